@@ -1,0 +1,1 @@
+"""Music sources for score cues."""

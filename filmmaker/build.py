@@ -1,0 +1,460 @@
+"""Walk the film's artifacts in order, asking the cache first and running a backend only on a miss.
+
+Stages: resolve (engines, tracks, footage) -> keys -> line audio -> timing -> pictures ->
+segments -> cue audio + mix -> final cut -> output files. Every artifact's key is computable from
+inputs alone (a segment's key names its lines' keys, not their audio), so a no-op rebuild reads
+a few small records and touches no media.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from filmmaker import __version__
+from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
+from filmmaker.errors import FilmmakerError, Problem, ResolveError, ScreenplayError
+from filmmaker.export import subtitle_cues, to_srt
+from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, time_film
+from filmmaker.render.shot import Encoding
+
+# Bump a stage's version when its code changes the bytes it makes: old entries stop matching.
+VERSIONS = {"line": 1, "picture": 1, "segment": 1, "cue": 1, "mix": 1, "cut": 2, "probe": 1}
+RATE = 48_000
+
+
+class Reporter(Protocol):
+    def stage(self, name: str, total: int) -> None: ...
+    def advance(self, name: str) -> None: ...
+    def warn(self, message: str) -> None: ...
+
+
+class QuietReporter:
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, name: str) -> None:
+        pass
+
+    def warn(self, message: str) -> None:
+        pass
+
+
+@dataclass
+class BuildReport:
+    film: Path | None = None
+    subtitles: Path | None = None
+    seconds: float = 0.0  # the film's length
+    frames: int = 0
+    built: dict[str, list[str]] = field(default_factory=dict)
+    reused: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, kind: str) -> tuple[int, int]:
+        return len(self.built.get(kind, [])), len(self.reused.get(kind, []))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One encoded piece of the cut: a shot's body, or a dissolve between two shots."""
+
+    name: str  # shot id, or "a>b" for a dissolve
+    key: str
+    first_frame: int  # in the film
+    frames: int
+
+
+class FilmBuilder:
+    def __init__(self, plan: Plan, reporter: Reporter | None = None):
+        self.plan = plan
+        self.sp = plan.screenplay
+        self.reporter = reporter or QuietReporter()
+        self.state_dir = self.sp.root / ".filmmaker"
+        self.cache = Cache(self.state_dir / "cache")
+        self.file_hash = FileHashes(self.state_dir / "file-hashes.json")
+        self.enc = Encoding(plan.format.width, plan.format.height, plan.format.fps,
+                            preset="ultrafast" if plan.preview else "veryfast")
+        self.report = BuildReport()
+        self._engines: dict[str, Any] = {}
+        self._tracks: dict[int, Any] = {}
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def _note(self, kind: str, name: str, built: bool) -> None:
+        (self.report.built if built else self.report.reused).setdefault(kind, []).append(name)
+
+    def _shot_problem(self, ps: PlannedShot, field: str, message: str) -> ScreenplayError:
+        line, col = ps.shot.pos.get(field, ps.shot.pos.get("", (1, 1)))
+        si = self.sp.scenes.index(ps.scene)
+        return ScreenplayError([Problem(self.sp.path, line, col,
+                                        f"scenes[{si}].shots[{ps.scene.shots.index(ps.shot)}].{field}", message)])
+
+    # -- resolve: everything that can be missing fails here, before any work -------------------
+
+    def resolve(self) -> None:
+        from filmmaker.backends.voice import open_voice
+
+        for ps in self.plan.shots:
+            for pl in ps.lines:
+                if pl.actor.id not in self._engines:
+                    try:
+                        self._engines[pl.actor.id] = open_voice(pl.actor.voice, self.file_hash)
+                    except ResolveError as exc:
+                        raise ResolveError(f"actor {pl.actor.id!r}: {exc}") from None
+        problems = []
+        for pc in self.plan.cues:
+            if pc.cue.mood:
+                from filmmaker.backends.music.stock import pick_track
+
+                try:
+                    self._tracks[pc.index] = pick_track(pc.cue.mood, pc.cue.track)
+                except ResolveError as exc:
+                    line, col = pc.cue.pos.get("track", pc.cue.pos.get("mood", (1, 1)))
+                    problems.append(Problem(self.sp.path, line, col, f"score[{pc.index}].track", str(exc)))
+        for ps in self.plan.shots:
+            picture = ps.shot.picture
+            if picture.kind == "footage":
+                info = self.footage_info(picture.path)
+                if picture.start >= info["duration"]:
+                    problems.extend(self._shot_problem(ps, "picture", f"in-point {picture.start:g} s is past the "
+                                    f"end of {picture.source} ({info['duration']:.2f} s)").problems)
+        if problems:
+            raise ScreenplayError(problems)
+
+    def footage_info(self, path: Path) -> dict:
+        from filmmaker.render.ffmpeg import probe
+
+        key = content_key({"kind": "probe", "v": VERSIONS["probe"], "sha256": self.file_hash(path)})
+        cached = self.cache.get("probe", key, ".json")
+        if cached:
+            return json.loads(cached.read_text())
+        info = probe(path).__dict__
+        with self.cache.put("probe", key, ".json") as tmp:
+            tmp.write_text(json.dumps(info))
+        return info
+
+    def footage_seconds(self) -> dict[int, float]:
+        """Usable length of each footage shot (out - in), for `duration: auto` without lines."""
+        out = {}
+        for ps in self.plan.shots:
+            picture = ps.shot.picture
+            if picture.kind == "footage":
+                end = picture.end if picture.end is not None else self.footage_info(picture.path)["duration"]
+                out[ps.index] = max(0.04, end - picture.start)
+        return out
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def line_key(self, pl) -> str:
+        engine = self._engines[pl.actor.id]
+        spec = pl.actor.voice
+        return content_key({"kind": "line", "v": VERSIONS["line"], "text": pl.line.text,
+                            "engine": engine.identity(), "pitch": spec.pitch, "rate": spec.rate})
+
+    def picture_key(self, ps: PlannedShot) -> str:
+        picture = ps.shot.picture
+        fields: dict[str, Any] = {"kind": "picture", "v": VERSIONS["picture"], "picture": picture.kind,
+                                  "w": self.enc.width, "h": self.enc.height}
+        if picture.kind in ("still", "footage"):
+            fields["sha256"] = self.file_hash(picture.path)
+            fields.update(start=picture.start, keep_audio=picture.keep_audio)
+        elif picture.kind == "card":
+            fields.update(text=picture.source, background=picture.background, color=picture.color)
+        else:
+            fields.update(prompt=picture.source, heading=ps.scene.heading, shot=ps.id,
+                          speakers=self._speakers(ps))
+        return content_key(fields)
+
+    @staticmethod
+    def _speakers(ps: PlannedShot) -> list[str]:
+        return list(dict.fromkeys(pl.line.speaker for pl in ps.lines))
+
+    # -- the build ---------------------------------------------------------------------------------
+
+    def build(self, outdir: Path) -> BuildReport:
+        self.resolve()
+        line_keys = {pl.id: self.line_key(pl) for ps in self.plan.shots for pl in ps.lines}
+        line_samples = self.make_lines(line_keys)
+        line_seconds = {lid: n / RATE for lid, n in line_samples.items()}
+        timing = time_film(self.plan, line_seconds, self.footage_seconds())
+        picture_keys = {ps.index: self.picture_key(ps) for ps in self.plan.shots}
+        segments = self.segments(timing, picture_keys, line_keys)
+        mix_key = self.mix_key(timing, line_keys, line_samples)
+        cut_key = content_key({"kind": "cut", "v": VERSIONS["cut"], "segments": [s.key for s in segments],
+                               "mix": mix_key, "fps": str(self.enc.fps)})
+        if not self.cache.has("cut", cut_key, ".mp4"):
+            self.make_pictures(timing, picture_keys)
+            self.make_segments(timing, segments, picture_keys, line_keys)
+            self.make_mix(timing, mix_key, line_keys, line_samples)
+            self.make_cut(cut_key, segments, mix_key)
+        else:
+            self._note("cut", "cut", built=False)
+        self.write_outputs(outdir, cut_key, timing, line_seconds)
+        self.file_hash.save()
+        return self.report
+
+    def make_lines(self, line_keys: dict[str, str]) -> dict[str, int]:
+        """Speak every line not in the cache; return each line's length in samples."""
+        from filmmaker.voices import speak
+
+        samples: dict[str, int] = {}
+        todo = []
+        for ps in self.plan.shots:
+            for pl in ps.lines:
+                key = line_keys[pl.id]
+                if self.cache.has("line", key, ".f32"):
+                    samples[pl.id] = self.cache.record("line", key)["samples"]
+                    self._note("line", pl.id, built=False)
+                else:
+                    todo.append(pl)
+        self.reporter.stage("voices", len(todo))
+        for pl in todo:
+            audio = speak(self._engines[pl.actor.id], pl.line.text, pl.actor.voice)
+            with self.cache.put("line", line_keys[pl.id], ".f32", {"samples": len(audio)}) as tmp:
+                audio.tofile(tmp)
+            samples[pl.id] = len(audio)
+            self._note("line", pl.id, built=True)
+            self.reporter.advance("voices")
+        return samples
+
+    def load_line(self, key: str):
+        import numpy as np
+
+        return np.fromfile(self.cache.path("line", key, ".f32"), dtype=np.float32)
+
+    def make_pictures(self, timing: Timing, picture_keys: dict[int, str]) -> None:
+        from filmmaker.render.picture import load_still, render_card, render_storyboard, save_png
+
+        todo = [ps for ps in self.plan.shots if ps.shot.picture.kind != "footage"
+                and not self.cache.has("picture", picture_keys[ps.index], ".png")]
+        self.reporter.stage("pictures", len(todo))
+        for ps in self.plan.shots:
+            if ps not in todo:
+                if ps.shot.picture.kind != "footage":
+                    self._note("picture", ps.id, built=False)
+                continue
+            picture, w, h = ps.shot.picture, self.enc.width, self.enc.height
+            if picture.kind == "still":
+                image = load_still(picture.path)
+            elif picture.kind == "card":
+                image = render_card(picture.source, w, h, picture.background, picture.color)
+            else:
+                image = render_storyboard(picture.source, ps.scene.heading, self._speakers(ps), ps.id, w, h)
+            with self.cache.put("picture", picture_keys[ps.index], ".png") as tmp:
+                save_png(image, tmp)
+            self._note("picture", ps.id, built=True)
+            self.reporter.advance("pictures")
+
+    # -- segments --------------------------------------------------------------------------------
+
+    def _shot_fields(self, ps: PlannedShot, timing: Timing, picture_keys, line_keys) -> dict:
+        return {"picture": picture_keys[ps.index], "camera": ps.shot.camera, "frames": timing.frames[ps.index],
+                "lines": [[line_keys[pl.id], timing.line_starts[pl.id]] for pl in ps.lines]}
+
+    def segments(self, timing: Timing, picture_keys, line_keys) -> list[Segment]:
+        """The cut's pieces in order: each shot's body, with a dissolve piece where one is asked for."""
+        out: list[Segment] = []
+        base = {"kind": "segment", "v": VERSIONS["segment"], "w": self.enc.width, "h": self.enc.height,
+                "fps": str(self.enc.fps), "preset": self.enc.preset, "crf": self.enc.crf}
+        for ps in self.plan.shots:
+            i = ps.index
+            if timing.fade_in[i]:
+                prev = self.plan.shots[i - 1]
+                take_a, take_b = timing.dissolve_split(i)
+                key = content_key({**base, "dissolve": [take_a, take_b],
+                                   "a": self._shot_fields(prev, timing, picture_keys, line_keys),
+                                   "b": self._shot_fields(ps, timing, picture_keys, line_keys)})
+                out.append(Segment(f"{prev.id}>{ps.id}", key, timing.starts[i] - take_a, take_a + take_b))
+            first, end = timing.body(i)
+            key = content_key({**base, "body": [first, end],
+                               **self._shot_fields(ps, timing, picture_keys, line_keys)})
+            out.append(Segment(ps.id, key, timing.starts[i] + first, end - first))
+        return out
+
+    def _frames_of(self, ps: PlannedShot, timing: Timing, picture_keys):
+        from filmmaker.render.picture import load_still
+        from filmmaker.render.shot import ShotFrames
+
+        picture = ps.shot.picture
+        if picture.kind == "footage":
+            return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera,
+                              footage=picture.path, footage_start=picture.start)
+        image = load_still(self.cache.path("picture", picture_keys[ps.index], ".png"))
+        return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, image=image)
+
+    def _shot_dialogue(self, ps: PlannedShot, timing: Timing, line_keys, first: int, count: int):
+        """The shot's lines as mono audio over its local frames [first, first + count)."""
+        import numpy as np
+
+        from filmmaker.render.audio import place
+
+        begin, end = self._sample(first, timing), self._sample(first + count, timing)
+        track = np.zeros(end - begin, np.float32)
+        for pl in ps.lines:
+            place(track, self.load_line(line_keys[pl.id]), round(timing.line_starts[pl.id] * RATE) - begin)
+        return track
+
+    def _sample(self, frame: int, timing: Timing) -> int:
+        return round(frame * RATE / timing.fps)
+
+    def make_segments(self, timing: Timing, segments: list[Segment], picture_keys, line_keys) -> None:
+        from filmmaker.render.shot import dissolve, encode_segment
+
+        by_id = {ps.id: ps for ps in self.plan.shots}
+        todo = [s for s in segments if not self.cache.has("segment", s.key, ".mp4")]
+        self.reporter.stage("segments", sum(s.frames for s in todo))
+        for seg in segments:
+            if seg not in todo:
+                self._note("segment", seg.name, built=False)
+                continue
+            if ">" in seg.name:
+                a, b = (by_id[n] for n in seg.name.split(">"))
+                take_a, take_b = timing.dissolve_split(b.index)
+                n_a = timing.frames[a.index]
+                frames = dissolve(self._frames_of(a, timing, picture_keys).read(n_a - take_a, seg.frames),
+                                  self._frames_of(b, timing, picture_keys).read(-take_a, seg.frames), seg.frames)
+                audio = (self._shot_dialogue(a, timing, line_keys, n_a - take_a, seg.frames)
+                         + self._shot_dialogue(b, timing, line_keys, -take_a, seg.frames))
+            else:
+                ps = by_id[seg.name]
+                first, _ = timing.body(ps.index)
+                frames = self._frames_of(ps, timing, picture_keys).read(first, seg.frames)
+                audio = self._shot_dialogue(ps, timing, line_keys, first, seg.frames)
+            with self.cache.put("segment", seg.key, ".mp4", {"frames": seg.frames}) as tmp:
+                encode_segment(self._counting(frames), seg.frames, audio, self.enc, tmp)
+            self._note("segment", seg.name, built=True)
+
+    def _counting(self, frames):
+        for frame in frames:
+            self.reporter.advance("segments")
+            yield frame
+
+    # -- sound -----------------------------------------------------------------------------------
+
+    def _cue_span(self, pc: PlannedCue, timing: Timing) -> tuple[int, int]:
+        start = self._sample(timing.starts[pc.first], timing)
+        end = self._sample(timing.starts[pc.last] + timing.frames[pc.last], timing)
+        return start, end
+
+    def cue_key(self, pc: PlannedCue, timing: Timing) -> str:
+        cue = pc.cue
+        source = self._tracks[pc.index].path if cue.mood else cue.file
+        start, end = self._cue_span(pc, timing)
+        return content_key({"kind": "cue", "v": VERSIONS["cue"], "sha256": self.file_hash(source),
+                            "samples": end - start, "volume": cue.volume, "fade_in": cue.fade_in,
+                            "fade_out": cue.fade_out})
+
+    def mix_key(self, timing: Timing, line_keys, line_samples) -> str:
+        placements = [[line_keys[pl.id], self._line_start(ps, pl, timing)]
+                      for ps in self.plan.shots for pl in ps.lines]
+        cues = [[self.cue_key(pc, timing), self._cue_span(pc, timing)[0]] for pc in self.plan.cues]
+        effects = [[self.picture_key(ps), self._sample(timing.starts[ps.index], timing), timing.frames[ps.index]]
+                   for ps in self.plan.shots if ps.shot.picture.keep_audio]
+        return content_key({"kind": "mix", "v": VERSIONS["mix"], "lines": placements, "cues": cues,
+                            "effects": effects, "samples": self._sample(timing.total_frames, timing)})
+
+    def _line_start(self, ps, pl, timing: Timing) -> int:
+        return self._sample(timing.starts[ps.index], timing) + round(timing.line_starts[pl.id] * RATE)
+
+    def make_cue(self, pc: PlannedCue, timing: Timing):
+        import numpy as np
+
+        from filmmaker.render.ffmpeg import decode_audio
+        from filmmaker.render.mix import fit_cue
+
+        key = self.cue_key(pc, timing)
+        if self.cache.has("cue", key, ".f32"):
+            self._note("cue", f"score[{pc.index}]", built=False)
+        else:
+            cue = pc.cue
+            track = self._tracks.get(pc.index)
+            start, end = self._cue_span(pc, timing)
+            audio = decode_audio(track.path if track else cue.file)
+            fitted = fit_cue(audio, end - start, track.bpm if track else None, cue.volume, cue.fade_in, cue.fade_out)
+            with self.cache.put("cue", key, ".f32") as tmp:
+                fitted.astype(np.float32).tofile(tmp)
+            self._note("cue", f"score[{pc.index}]", built=True)
+        return np.fromfile(self.cache.path("cue", key, ".f32"), np.float32).reshape(-1, 2)
+
+    def make_mix(self, timing: Timing, mix_key: str, line_keys, line_samples) -> None:
+        import numpy as np
+
+        from filmmaker.render.audio import place
+        from filmmaker.render.ffmpeg import decode_audio
+        from filmmaker.render.mix import MixInput, mix_film
+
+        if self.cache.has("mix", mix_key, ".f32"):
+            self._note("mix", "mix", built=False)
+            return
+        self.reporter.stage("mix", 1)
+        total = self._sample(timing.total_frames, timing)
+        dialogue = np.zeros(total, np.float32)
+        speaking = np.zeros(total, bool)
+        for ps in self.plan.shots:
+            for pl in ps.lines:
+                start = self._line_start(ps, pl, timing)
+                place(dialogue, self.load_line(line_keys[pl.id]), start)
+                speaking[start:start + line_samples[pl.id]] = True
+        music = np.zeros((total, 2), np.float32)
+        for pc in self.plan.cues:
+            place(music, self.make_cue(pc, timing), self._cue_span(pc, timing)[0])
+        effects = np.zeros((total, 2), np.float32)
+        for ps in self.plan.shots:
+            picture = ps.shot.picture
+            if picture.keep_audio and self.footage_info(picture.path)["has_audio"]:
+                seconds = timing.seconds(timing.frames[ps.index])
+                place(effects, decode_audio(picture.path, start=picture.start, duration=seconds),
+                      self._sample(timing.starts[ps.index], timing))
+        mix = mix_film(MixInput(dialogue, speaking, music, effects))
+        with self.cache.put("mix", mix_key, ".f32") as tmp:
+            mix.astype(np.float32).tofile(tmp)
+        self._note("mix", "mix", built=True)
+        self.reporter.advance("mix")
+
+    # -- the cut ---------------------------------------------------------------------------------
+
+    def make_cut(self, cut_key: str, segments: list[Segment], mix_key: str) -> None:
+        from filmmaker.render.ffmpeg import AAC, run_ffmpeg
+
+        self.reporter.stage("join", 1)
+        with self.cache.put("cut", cut_key, ".mp4") as tmp:
+            listing = tmp.with_suffix(".txt")
+            fps = self.enc.fps
+            lines = ["ffconcat version 1.0"]
+            for seg in segments:
+                path = str(self.cache.path("segment", seg.key, ".mp4")).replace("'", "'\\''")
+                lines += [f"file '{path}'", f"duration {seg.frames * fps.denominator / fps.numerator:.9f}"]
+            listing.write_text("\n".join(lines) + "\n")
+            try:
+                run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing),
+                            "-f", "f32le", "-ar", str(RATE), "-ac", "2",
+                            "-i", str(self.cache.path("mix", mix_key, ".f32")),
+                            "-map", "0:v", "-map", "1:a", "-c:v", "copy", *AAC,
+                            "-movflags", "+faststart", "-fflags", "+bitexact", "-f", "mp4", str(tmp)],
+                           "joining the segments and muxing the mix")
+            finally:
+                listing.unlink(missing_ok=True)
+        self._note("cut", "cut", built=True)
+        self.reporter.advance("join")
+
+    def write_outputs(self, outdir: Path, cut_key: str, timing: Timing, line_seconds) -> None:
+        outdir.mkdir(parents=True, exist_ok=True)
+        film = outdir / f"{self.sp.slug}.mp4"
+        subtitles = outdir / f"{self.sp.slug}.srt"
+        wanted = self.cache.record("cut", cut_key)["sha256"]
+        if not (film.is_file() and self.file_hash(film) == wanted):
+            with atomic_path(film) as tmp:
+                shutil.copyfile(self.cache.path("cut", cut_key, ".mp4"), tmp)
+        text = to_srt(subtitle_cues(self.plan, timing, line_seconds)).encode("utf-8")
+        if not (subtitles.is_file() and subtitles.read_bytes() == text):
+            atomic_write_bytes(subtitles, text)
+        self.report.film, self.report.subtitles = film, subtitles
+        self.report.frames, self.report.seconds = timing.total_frames, timing.total_seconds
+
+
+def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None) -> BuildReport:
+    return FilmBuilder(plan, reporter).build(outdir)

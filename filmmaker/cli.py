@@ -1,0 +1,172 @@
+"""The `filmmaker` command: the only module that prints or exits."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from filmmaker.errors import FilmmakerError, ScreenplayError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Make a film from a YAML screenplay: voices, pictures, score, subtitles.")
+out = Console()
+err = Console(stderr=True)
+
+EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
+
+
+def _fail(exc: FilmmakerError) -> None:
+    if isinstance(exc, ScreenplayError):
+        for problem in exc.problems:
+            err.print(str(problem), style="red", markup=False, highlight=False)
+        n = len(exc.problems)
+        err.print(f"{n} problem{'s' if n != 1 else ''}; nothing was built.", style="bold red")
+    else:
+        err.print(f"error: {exc}", style="red", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+def _load(path: Path):
+    from filmmaker.screenplay import load_screenplay
+
+    return load_screenplay(path)
+
+
+def _parse_cast(pairs: list[str]) -> dict[str, str]:
+    cast = {}
+    for pair in pairs or []:
+        role, sep, actor = pair.partition("=")
+        if not sep or not role or not actor:
+            raise FilmmakerError(f"--cast {pair!r}: write it as ROLE=ACTOR, e.g. --cast COMMANDER=lav")
+        cast[role] = actor
+    return cast
+
+
+def _check_cast(sp, cast: dict[str, str]) -> None:
+    for role, actor in cast.items():
+        if role not in sp.cast:
+            raise FilmmakerError(f"--cast: no role {role!r} in {sp.path.name}; roles: {', '.join(sorted(sp.cast))}")
+        if actor not in sp.actors:
+            raise FilmmakerError(f"--cast: no actor {actor!r} in {sp.path.name}; actors: {', '.join(sorted(sp.actors))}")
+
+
+@app.command()
+def validate(screenplay: Path = typer.Argument(..., help="The screenplay YAML file.")) -> None:
+    """Check a screenplay and print every problem (exit 0 when valid, 2 when not)."""
+    try:
+        sp = _load(screenplay)
+    except FilmmakerError as exc:
+        _fail(exc)
+    n_shots = sum(len(s.shots) for s in sp.scenes)
+    n_lines = sum(len(shot.lines) for _, shot in sp.shots())
+    out.print(f"[green]ok[/green] {screenplay}: {len(sp.scenes)} scenes, {n_shots} shots, {n_lines} lines, "
+              f"{len(sp.cast)} roles, {len(sp.score)} cues")
+
+
+class RichReporter:
+    """Progress bars per stage; warnings printed above them."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.tasks: dict[str, int] = {}
+
+    def stage(self, name: str, total: int) -> None:
+        if total:
+            self.tasks[name] = self.progress.add_task(name, total=total)
+
+    def advance(self, name: str) -> None:
+        if name in self.tasks:
+            self.progress.advance(self.tasks[name])
+
+    def warn(self, message: str) -> None:
+        self.progress.console.print(f"[yellow]warning:[/yellow] {message}")
+
+
+@app.command()
+def build(
+    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+    outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="Where the film goes [default: out/ beside the screenplay]."),
+    preview: bool = typer.Option(False, "--preview", help="Half resolution and the fastest encoder, for drafts."),
+    cast: list[str] = typer.Option([], "--cast", help="Recast a role for this build: ROLE=ACTOR (repeatable)."),
+) -> None:
+    """Build the film: OUTDIR/<slug>.mp4 and OUTDIR/<slug>.srt."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from filmmaker.build import build_film
+    from filmmaker.plan import plan_film
+
+    started = time.perf_counter()
+    try:
+        sp = _load(screenplay)
+        recast = _parse_cast(cast)
+        _check_cast(sp, recast)
+        plan = plan_film(sp, preview=preview, cast=recast)
+        target = outdir or sp.root / "out"
+        with Progress(TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+            report = build_film(plan, target, RichReporter(progress))
+    except FilmmakerError as exc:
+        _fail(exc)
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    summary = ", ".join(f"{kind} {report.count(kind)[0]} built/{report.count(kind)[1]} cached"
+                        for kind in ("line", "picture", "segment", "mix", "cut") if sum(report.count(kind)))
+    out.print(f"[green]built[/green] {report.film} ({report.seconds:.2f} s, {report.frames} frames) "
+              f"and {report.subtitles.name} in {time.perf_counter() - started:.1f} s")
+    out.print(f"  {summary}", highlight=False)
+
+
+@app.command()
+def plan(
+    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+    preview: bool = typer.Option(False, "--preview", help="Plan the preview-size build."),
+    cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable)."),
+) -> None:
+    """List the shots and what a build would make or reuse; builds nothing."""
+    from filmmaker.dryrun import dry_run
+    from filmmaker.plan import plan_film
+
+    try:
+        sp = _load(screenplay)
+        recast = _parse_cast(cast)
+        _check_cast(sp, recast)
+        rows, totals = dry_run(plan_film(sp, preview=preview, cast=recast))
+    except FilmmakerError as exc:
+        _fail(exc)
+    table = Table(title=f"{sp.title} ({sp.format.width}x{sp.format.height} @ {float(sp.format.fps):g} fps)")
+    for column in ("shot", "scene", "picture", "camera", "duration", "speakers", "cue", "lines", "picture art.", "segment"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(totals, highlight=False)
+
+
+@app.command()
+def new(directory: Path = typer.Argument(..., help="A new folder for the project.")) -> None:
+    """Start a project from a copy of the example film."""
+    if directory.exists() and any(directory.iterdir()):
+        err.print(f"error: {directory} exists and is not empty; choose a new folder", style="red")
+        raise typer.Exit(2)
+    if not EXAMPLE_DIR.is_dir():
+        err.print(f"error: the example project is missing ({EXAMPLE_DIR}); install filmmaker from its "
+                  "source tree (pip install -e .)", style="red")
+        raise typer.Exit(2)
+    shutil.copytree(EXAMPLE_DIR, directory, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".filmmaker", "out"))
+    out.print(f"[green]created[/green] {directory}; build it with: filmmaker build {directory / 'the-launch.yaml'}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

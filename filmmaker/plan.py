@@ -1,0 +1,173 @@
+"""Screenplay -> shot list, cue spans and timing. Pure: no files, no media, no backends.
+
+Timing works in whole frames so that segments, subtitles, the mix and every export agree
+exactly. A crossfade of X frames between shots A and B is centred on the cut: it takes
+X // 2 frames from the end of A and the rest from the start of B, so the film's length is
+always the sum of its shots' lengths.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from filmmaker.errors import Problem, ScreenplayError
+from filmmaker.screenplay.model import Actor, Cue, Format, Line, Scene, Screenplay, Shot
+
+LEAD_IN = 0.5  # seconds of picture before a shot's first line
+GAP = 0.35  # between two lines in one shot
+TAIL = 0.7  # after the last line
+EMPTY_SHOT = 3.0  # an auto-length shot with no lines and no footage length to go by
+PREVIEW_SCALE = 0.5
+
+
+@dataclass(frozen=True)
+class PlannedLine:
+    shot_index: int
+    index: int  # within its shot
+    line: Line
+    actor: Actor
+
+    @property
+    def id(self) -> str:
+        return f"{self.shot_index}.{self.index}"
+
+
+@dataclass(frozen=True)
+class PlannedShot:
+    index: int
+    scene: Scene
+    shot: Shot
+    lines: tuple[PlannedLine, ...]
+
+    @property
+    def id(self) -> str:
+        return self.shot.id
+
+
+@dataclass(frozen=True)
+class PlannedCue:
+    index: int
+    cue: Cue
+    first: int  # shot indices, inclusive
+    last: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    screenplay: Screenplay
+    format: Format
+    shots: tuple[PlannedShot, ...]
+    cues: tuple[PlannedCue, ...]
+    preview: bool = False
+
+    def cue_of(self, shot_index: int) -> list[PlannedCue]:
+        return [c for c in self.cues if c.first <= shot_index <= c.last]
+
+
+def plan_film(screenplay: Screenplay, *, preview: bool = False, cast: dict[str, str] | None = None) -> Plan:
+    if cast:
+        screenplay = replace(screenplay, cast={**screenplay.cast, **cast})
+    fmt = screenplay.format
+    if preview:
+        fmt = Format(_even(fmt.width * PREVIEW_SCALE), _even(fmt.height * PREVIEW_SCALE), fmt.fps)
+    shots = []
+    for index, (scene, shot) in enumerate(screenplay.shots()):
+        lines = tuple(
+            PlannedLine(index, li, line, screenplay.actors[screenplay.cast[line.speaker]])
+            for li, line in enumerate(shot.lines))
+        shots.append(PlannedShot(index, scene, shot, lines))
+    index_of = {s.id: s.index for s in shots}
+    cues = tuple(PlannedCue(i, cue, index_of[cue.start_shot], index_of[cue.end_shot])
+                 for i, cue in enumerate(screenplay.score))
+    return Plan(screenplay, fmt, tuple(shots), cues, preview)
+
+
+def _even(value: float) -> int:
+    return max(2, int(round(value / 2)) * 2)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where everything falls, in frames (pictures) and seconds (sound)."""
+
+    fps: Fraction
+    frames: tuple[int, ...]  # per shot
+    starts: tuple[int, ...]  # first frame of each shot in the film
+    line_starts: dict[str, float]  # PlannedLine.id -> seconds from the start of its shot
+    fade_in: tuple[int, ...]  # per shot: frames of the dissolve from the previous shot (0 = cut)
+
+    @property
+    def total_frames(self) -> int:
+        return self.starts[-1] + self.frames[-1] if self.frames else 0
+
+    @property
+    def total_seconds(self) -> float:
+        return float(self.total_frames / self.fps)
+
+    def seconds(self, frames: int) -> float:
+        return float(frames / self.fps)
+
+    def dissolve_split(self, shot_index: int) -> tuple[int, int]:
+        """(frames taken from the previous shot's end, frames from this shot's start)."""
+        x = self.fade_in[shot_index]
+        return x // 2, x - x // 2
+
+    def body(self, shot_index: int) -> tuple[int, int]:
+        """The shot-local frame range [first, end) outside any dissolve."""
+        first = self.dissolve_split(shot_index)[1]
+        nxt = shot_index + 1
+        end = self.frames[shot_index] - (self.dissolve_split(nxt)[0] if nxt < len(self.frames) else 0)
+        return first, end
+
+
+def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[int, float]) -> Timing:
+    """Lay out the film given each line's spoken length and each footage shot's usable length."""
+    fps = plan.format.fps
+    problems: list[Problem] = []
+    frames, line_starts, fade_in = [], {}, []
+    for ps in plan.shots:
+        t = LEAD_IN
+        for pl in ps.lines:
+            line_starts[pl.id] = t
+            t += line_seconds[pl.id] + GAP
+        needed = t - GAP + TAIL if ps.lines else 0.0
+        duration = ps.shot.duration
+        if duration is None:
+            if ps.lines:
+                duration = needed
+            elif ps.index in footage_seconds:
+                duration = footage_seconds[ps.index]
+            else:
+                duration = EMPTY_SHOT
+        elif duration < needed - TAIL + 0.1:
+            problems.append(_problem(plan, ps, "duration", f"the lines need {needed:.1f} s but the "
+                                     f"duration is {duration:g} s; use `duration: auto` or at least {math.ceil(needed)}"))
+        frames.append(max(1, round(duration * fps)))
+        x = round(ps.shot.transition.seconds * fps) if ps.shot.transition.kind == "crossfade" else 0
+        if x and ps.index == 0:
+            problems.append(_problem(plan, ps, "transition", "the first shot has nothing to crossfade "
+                                     "from; remove its transition"))
+            x = 0
+        fade_in.append(x)
+    starts = [0]
+    for n in frames[:-1]:
+        starts.append(starts[-1] + n)
+    timing = Timing(fps, tuple(frames), tuple(starts), line_starts, tuple(fade_in))
+    for ps in plan.shots:
+        first, end = timing.body(ps.index)
+        if end - first < 1:
+            problems.append(_problem(plan, ps, "transition", "the crossfades into and out of this shot "
+                                     f"are longer than the shot ({frames[ps.index] / fps:.2f} s); shorten them"))
+    if problems:
+        raise ScreenplayError(problems)
+    return timing
+
+
+def _problem(plan: Plan, ps: PlannedShot, field: str, message: str) -> Problem:
+    line, col = ps.shot.pos.get(field, ps.shot.pos.get("", (1, 1)))
+    scene_index = plan.screenplay.scenes.index(ps.scene)
+    shot_index = ps.scene.shots.index(ps.shot)
+    return Problem(plan.screenplay.path, line, col,
+                   f"scenes[{scene_index}].shots[{shot_index}].{field}", message)

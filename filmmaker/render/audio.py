@@ -1,0 +1,131 @@
+"""Sound as numpy arrays: resampling, trimming, loudness, fades, ducking. No files here.
+
+Float32 throughout; mono arrays are 1-D, stereo arrays are (n, 2). The film runs at 48 kHz.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+RATE = 48_000
+DIALOGUE_LUFS = -20.0  # each line, before the mix
+PROGRAM_LUFS = -16.0  # the finished film (web delivery)
+PEAK_DBFS = -1.0
+
+
+def resample(audio: np.ndarray, rate_in: float, rate_out: int = RATE) -> np.ndarray:
+    """Polyphase resampling; `rate_in` may be fractional (that is how pitch is shifted)."""
+    if rate_in == rate_out:
+        return audio.astype(np.float32)
+    from scipy.signal import resample_poly  # slow import: only when sound is made
+
+    ratio = Fraction(rate_out / rate_in).limit_denominator(2000)
+    return resample_poly(audio, ratio.numerator, ratio.denominator, axis=0).astype(np.float32)
+
+
+def trim_silence(audio: np.ndarray, rate: int = RATE, threshold_db: float = -45.0,
+                 keep: float = 0.03) -> np.ndarray:
+    """Cut leading/trailing silence, measured on 10 ms windows, keeping `keep` s of air."""
+    window = max(1, rate // 100)
+    n = len(audio) // window
+    if n == 0:
+        return audio
+    frames = audio[: n * window].reshape(n, window, *audio.shape[1:])
+    rms = np.sqrt(np.mean(np.square(frames).reshape(n, -1), axis=1) + 1e-12)
+    loud = np.nonzero(20 * np.log10(rms) > threshold_db)[0]
+    if len(loud) == 0:
+        return audio[:0]
+    pad = int(keep * rate)
+    start = max(0, loud[0] * window - pad)
+    end = min(len(audio), (loud[-1] + 1) * window + pad)
+    return audio[start:end]
+
+
+def loudness(audio: np.ndarray, rate: int = RATE) -> float:
+    """Integrated loudness in LUFS (ITU-R BS.1770-4); -inf for silence or very short audio."""
+    import pyloudnorm
+
+    if len(audio) < int(0.4 * rate):  # BS.1770 gates on 400 ms blocks
+        audio = np.concatenate([audio, np.zeros((int(0.4 * rate) - len(audio) + 1, *audio.shape[1:]), np.float32)])
+    return float(pyloudnorm.Meter(rate).integrated_loudness(audio.astype(np.float64)))
+
+
+def true_peak_db(audio: np.ndarray, oversample: int = 4) -> float:
+    """Peak level in dBTP, estimated by 4x oversampling as BS.1770 describes."""
+    if not len(audio):
+        return -np.inf
+    from scipy.signal import resample_poly
+
+    peak = float(np.max(np.abs(resample_poly(audio, oversample, 1, axis=0))))
+    return 20 * np.log10(max(peak, 1e-12))
+
+
+def normalize(audio: np.ndarray, target_lufs: float, rate: int = RATE,
+              peak_db: float = PEAK_DBFS) -> np.ndarray:
+    """Gain to `target_lufs`, then down further if needed so the true peak stays under `peak_db`."""
+    measured = loudness(audio, rate)
+    if not np.isfinite(measured):
+        return audio
+    out = audio * np.float32(10 ** ((target_lufs - measured) / 20))
+    over = true_peak_db(out) - peak_db
+    if over > 0:
+        out = out * np.float32(10 ** (-over / 20))
+    return out.astype(np.float32)
+
+
+def fade(audio: np.ndarray, fade_in: float, fade_out: float, rate: int = RATE) -> np.ndarray:
+    """Raised-cosine fades (no click at either end)."""
+    out = audio.astype(np.float32, copy=True)
+    for seconds, edge in ((fade_in, "in"), (fade_out, "out")):
+        n = min(len(out), int(seconds * rate))
+        if n <= 0:
+            continue
+        ramp = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, n, dtype=np.float32)))
+        if out.ndim == 2:
+            ramp = ramp[:, None]
+        if edge == "in":
+            out[:n] *= ramp
+        else:
+            out[-n:] *= ramp[::-1]
+    return out
+
+
+def place(track: np.ndarray, clip: np.ndarray, start: int) -> None:
+    """Add `clip` into `track` at sample `start`, clipping whatever falls outside."""
+    begin, end = max(0, start), min(len(track), start + len(clip))
+    if end > begin:
+        track[begin:end] += clip[begin - start:end - start]
+
+
+def duck_envelope(active: np.ndarray, depth_db: float, attack: float = 0.08, release: float = 0.45,
+                  rate: int = RATE) -> np.ndarray:
+    """Gain curve that dips by `depth_db` where `active` (bool per sample) is set.
+
+    A one-pole smoother with separate attack and release times, run at 1 kHz then upsampled, so
+    the music steps aside just before a line and comes back gently after it.
+    """
+    step = rate // 1000
+    n = len(active)
+    coarse = active[: (n // step) * step].reshape(-1, step).any(axis=1) if n >= step else active
+    coarse = np.concatenate([coarse, active[(n // step) * step:].any(keepdims=True)]) if n % step else coarse
+    # look ahead by the attack time so the dip is complete when the line begins
+    lead = int(attack * 1000)
+    target = coarse.astype(np.float32)
+    if lead:
+        shifted = np.zeros_like(target)
+        shifted[: len(target) - lead] = target[lead:]
+        target = np.maximum(target, shifted)
+    a_up, a_down = np.exp(-1 / (attack * 1000)), np.exp(-1 / (release * 1000))
+    env = np.empty_like(target)
+    level = 0.0
+    for i, value in enumerate(target):  # 1 kHz: a minute of film is 60k steps
+        coeff = a_up if value > level else a_down
+        level = value + coeff * (level - value)
+        env[i] = level
+    gain_coarse = 10 ** (depth_db * env / 20)
+    gain = np.repeat(gain_coarse, step)[:n]
+    if len(gain) < n:
+        gain = np.concatenate([gain, np.full(n - len(gain), gain[-1] if len(gain) else 1.0)])
+    return gain.astype(np.float32)

@@ -1,0 +1,76 @@
+"""The one place that runs ffmpeg (the binary bundled with imageio-ffmpeg)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from filmmaker.errors import RenderError
+
+# Encoder settings shared by every segment: the concat demuxer can join them without re-encoding
+# only if they all match.
+X264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-profile:v", "high",
+        "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"]
+AAC = ["-c:a", "aac", "-b:a", "192k", "-ar", "48000"]
+
+
+@lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError) as exc:
+        raise RenderError(f"ffmpeg not found ({exc}); pip install imageio-ffmpeg") from None
+
+
+def run_ffmpeg(args: list[str], what: str) -> None:
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
+    result = subprocess.run(command, capture_output=True)
+    if result.returncode != 0:
+        raise RenderError(f"ffmpeg failed while {what}:\n{result.stderr.decode(errors='replace')[-2000:]}")
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    duration: float
+    width: int
+    height: int
+    fps: float
+    has_audio: bool
+
+
+def probe(path: Path) -> MediaInfo:
+    """Duration, size, frame rate and audio presence, read from ffmpeg's own stream report."""
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+                            capture_output=True)
+    text = result.stderr.decode(errors="replace")
+    duration = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", text)
+    video = re.search(r"Stream #\S+.*Video: .*?(\d{2,5})x(\d{2,5})", text)
+    fps = re.search(r"(\d+(?:\.\d+)?) fps", text)
+    if not duration or not video:
+        raise RenderError(f"{path} is not a readable video (ffmpeg found no video stream)")
+    h, m, s = duration.groups()
+    return MediaInfo(int(h) * 3600 + int(m) * 60 + float(s), int(video.group(1)), int(video.group(2)),
+                     float(fps.group(1)) if fps else 0.0, bool(re.search(r"Stream #\S+.*Audio:", text)))
+
+
+def decode_audio(path: Path, rate: int = 48_000, channels: int = 2, start: float = 0.0,
+                 duration: float | None = None) -> np.ndarray:
+    """Any audio (or a video's sound) as float32 samples, shape (n, channels)."""
+    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    if start:
+        args += ["-ss", f"{start:.6f}"]
+    args += ["-i", str(path)]
+    if duration is not None:
+        args += ["-t", f"{duration:.6f}"]
+    args += ["-vn", "-ac", str(channels), "-ar", str(rate), "-f", "f32le", "-"]
+    result = subprocess.run(args, capture_output=True)
+    if result.returncode != 0:
+        raise RenderError(f"cannot decode audio from {path}: {result.stderr.decode(errors='replace')[-500:]}")
+    return np.frombuffer(result.stdout, np.float32).reshape(-1, channels).copy()

@@ -1,0 +1,108 @@
+"""A shot's picture before the camera moves: stills fitted, cards typeset, prompts as storyboard panels.
+
+Text uses Pillow's built-in Aileron (a CC0 typeface), so no font has to be installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from filmmaker.errors import RenderError
+
+MARGIN = 1.25  # generated panels are drawn larger than the frame so camera moves stay sharp
+
+
+def load_still(path: Path) -> np.ndarray:
+    try:
+        with Image.open(path) as image:
+            image = ImageOps.exif_transpose(image)
+            return np.asarray(image.convert("RGB"))
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"cannot read image {path}: {exc}") from None
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.load_default(size=max(8, size))
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _wrap_to_width(draw: ImageDraw.ImageDraw, text: str, font, max_width: float) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        words, current = paragraph.split(), ""
+        for word in words:
+            trial = f"{current} {word}".strip()
+            if current and draw.textlength(trial, font=font) > max_width:
+                lines.append(current)
+                current = word
+            else:
+                current = trial
+        lines.append(current)
+    return lines
+
+
+def _draw_block(draw, lines: list[str], font, centre: tuple[float, float], fill, spacing: float,
+                stroke: int = 0) -> None:
+    ascent, descent = font.getmetrics()
+    step = (ascent + descent) * spacing
+    top = centre[1] - step * len(lines) / 2
+    for i, text in enumerate(lines):
+        draw.text((centre[0], top + i * step + step / 2), text, font=font, fill=fill, anchor="mm",
+                  stroke_width=stroke, stroke_fill=fill)
+
+
+def render_card(text: str, width: int, height: int, background: str, color: str) -> np.ndarray:
+    """Title-card typesetting: the largest size at which the text fits in three lines or fewer."""
+    w, h = int(width * MARGIN), int(height * MARGIN)
+    image = Image.new("RGB", (w, h), _hex(background))
+    draw = ImageDraw.Draw(image)
+    usable = width * 0.78  # the visible frame's width, inside title-safe margins
+    size = int(height * 0.13)
+    while True:
+        font = _font(size)
+        lines = _wrap_to_width(draw, text, font, usable)
+        if (len(lines) <= 3 and all(draw.textlength(l, font=font) <= usable for l in lines)) or size <= 14:
+            break
+        size = int(size * 0.9)
+    tracked = [" ".join(l) if len(l) <= 24 and l.isupper() else l for l in lines]  # letter-spaced caps
+    if any(draw.textlength(l, font=font) > usable for l in tracked):
+        tracked = lines
+    _draw_block(draw, tracked, font, (w / 2, h / 2), _hex(color), 1.25, stroke=max(1, size // 40))
+    rule_y = h / 2 + (font.getmetrics()[0] + font.getmetrics()[1]) * 1.25 * len(lines) / 2 + size * 0.35
+    draw.line([(w / 2 - size * 1.2, rule_y), (w / 2 + size * 1.2, rule_y)], fill=_hex(color), width=max(1, size // 28))
+    return np.asarray(image)
+
+
+def render_storyboard(prompt: str, heading: str, speakers: list[str], shot_id: str,
+                      width: int, height: int) -> np.ndarray:
+    """A drawn panel standing in for a generated picture: heading, description, who speaks."""
+    w, h = int(width * MARGIN), int(height * MARGIN)
+    image = Image.new("RGB", (w, h), (34, 36, 40))
+    draw = ImageDraw.Draw(image)
+    # the visible frame at zoom 1 is centred; keep everything inside it with a margin
+    left, top = (w - width) / 2 + width * 0.07, (h - height) / 2 + height * 0.08
+    right, bottom = (w + width) / 2 - width * 0.07, (h + height) / 2 - height * 0.08
+    draw.rectangle([left, top, right, bottom], outline=(200, 196, 186), width=max(2, height // 240))
+    small = _font(int(height * 0.038))
+    draw.text((left + width * 0.02, top + height * 0.03), heading.upper(), font=small, fill=(230, 200, 120))
+    draw.text((right - width * 0.02, top + height * 0.03), f"SHOT {shot_id}", font=small,
+              fill=(150, 150, 150), anchor="ra")
+    body = _font(int(height * 0.055))
+    lines = _wrap_to_width(draw, prompt, body, (right - left) * 0.84)[:6]
+    _draw_block(draw, lines, body, ((left + right) / 2, (top + bottom) / 2), (236, 232, 222), 1.3)
+    if speakers:
+        draw.text((left + width * 0.02, bottom - height * 0.03), "SPEAKING: " + ", ".join(speakers),
+                  font=small, fill=(170, 190, 210), anchor="ld")
+    draw.text((right - width * 0.02, bottom - height * 0.03), "STORYBOARD", font=small,
+              fill=(110, 110, 110), anchor="rd")
+    return np.asarray(image)
+
+
+def save_png(array: np.ndarray, path: Path) -> None:
+    Image.fromarray(array).save(path, format="PNG", compress_level=1)

@@ -1,0 +1,187 @@
+"""Frames of a shot (picture + camera move) and their encoding into one H.264/AAC segment.
+
+Camera moves are an OpenCV affine warp per frame (sub-pixel, so a slow push-in does not
+shimmer the way ffmpeg's integer-stepping zoompan does), piped raw into one ffmpeg encoder.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from filmmaker.errors import RenderError
+from filmmaker.render.ffmpeg import AAC, X264, ffmpeg_exe
+
+CAMERA_ZOOM = 1.15  # how far push-in / pull-out travel, and the zoom a pan works at
+PAN_TRAVEL = 0.10  # a pan crosses this fraction of the frame width
+FOOTAGE_MARGIN = 1.2  # footage with a camera move is decoded this much larger than the frame
+
+
+@dataclass(frozen=True)
+class Encoding:
+    width: int
+    height: int
+    fps: Fraction
+    preset: str = "veryfast"
+    crf: int = 20
+
+    @property
+    def gop(self) -> int:
+        return max(1, round(2 * self.fps))
+
+
+def _ease(p: float) -> float:
+    return p * p * (3 - 2 * p)  # smoothstep: the move starts and settles gently
+
+
+def camera_view(camera: str, progress: float) -> tuple[float, float, float]:
+    """(zoom, x offset, y offset) of the view at `progress` 0..1; offsets in frame widths/heights."""
+    p = _ease(min(1.0, max(0.0, progress)))
+    if camera == "push-in":
+        return 1.0 + (CAMERA_ZOOM - 1) * p, 0.0, 0.0
+    if camera == "pull-out":
+        return CAMERA_ZOOM - (CAMERA_ZOOM - 1) * p, 0.0, 0.0
+    if camera in ("pan-left", "pan-right"):
+        sign = -1 if camera == "pan-left" else 1  # pan-left: the view travels left
+        return CAMERA_ZOOM, sign * PAN_TRAVEL * (p - 0.5), 0.0
+    return 1.0, 0.0, 0.0
+
+
+def cover_scale(src_w: int, src_h: int, dst_w: int, dst_h: int) -> float:
+    return max(dst_w / src_w, dst_h / src_h)
+
+
+def view_matrix(camera: str, progress: float, src_w: int, src_h: int, out_w: int, out_h: int) -> np.ndarray:
+    """Affine map from the source picture to the output frame for the camera at `progress`."""
+    zoom, dx, dy = camera_view(camera, progress)
+    k = cover_scale(src_w, src_h, out_w, out_h) * zoom
+    cx = src_w / 2 + dx * out_w / k
+    cy = src_h / 2 + dy * out_h / k
+    return np.array([[k, 0, out_w / 2 - k * cx], [0, k, out_h / 2 - k * cy]], dtype=np.float64)
+
+
+class ShotFrames:
+    """Frames of one shot by shot-local index; indices outside [0, frames) hold the move's ends
+    (stills) or read the footage around the in/out points (footage), for dissolves."""
+
+    def __init__(self, enc: Encoding, frames: int, camera: str, image: np.ndarray | None = None,
+                 footage: Path | None = None, footage_start: float = 0.0):
+        self.enc, self.frames, self.camera = enc, frames, camera
+        self.footage, self.footage_start = footage, footage_start
+        self.image = None
+        if image is not None:
+            # pre-shrink large pictures with area averaging; the warp then only interpolates
+            target = cover_scale(image.shape[1], image.shape[0], enc.width, enc.height) * CAMERA_ZOOM
+            if target < 1:
+                size = (max(1, round(image.shape[1] * target)), max(1, round(image.shape[0] * target)))
+                image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+            self.image = np.ascontiguousarray(image)
+
+    def _progress(self, index: int) -> float:
+        return index / max(1, self.frames - 1)
+
+    def _warp(self, source: np.ndarray, index: int) -> np.ndarray:
+        matrix = view_matrix(self.camera, self._progress(index), source.shape[1], source.shape[0],
+                             self.enc.width, self.enc.height)
+        return cv2.warpAffine(source, matrix, (self.enc.width, self.enc.height),
+                              flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+
+    def read(self, first: int, count: int) -> Iterator[np.ndarray]:
+        if self.image is not None:
+            if self.camera == "static":
+                frame = self._warp(self.image, 0)
+                for _ in range(count):
+                    yield frame
+            else:
+                for index in range(first, first + count):
+                    yield self._warp(self.image, index)
+            return
+        for offset, frame in enumerate(self._decode(first, count)):
+            yield frame if self.camera == "static" else self._warp(frame, first + offset)
+
+    def _decode(self, first: int, count: int) -> Iterator[np.ndarray]:
+        fps = self.enc.fps
+        t0 = self.footage_start + float(first / fps)
+        hold_front = 0
+        if t0 < 0:
+            hold_front = min(count, int(round(-t0 * fps)))
+            t0 = 0.0
+        scale = 1.0 if self.camera == "static" else FOOTAGE_MARGIN
+        w, h = _even(self.enc.width * scale), _even(self.enc.height * scale)
+        vf = (f"fps={fps.numerator}/{fps.denominator},scale={w}:{h}:force_original_aspect_ratio=increase"
+              f":flags=bicubic,crop={w}:{h}")
+        command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-ss", f"{t0:.6f}",
+                   "-i", str(self.footage), "-an", "-vf", vf, "-frames:v", str(count - hold_front),
+                   "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+        decoder = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        size = w * h * 3
+
+        def next_frame() -> np.ndarray | None:
+            data = decoder.stdout.read(size)
+            return np.frombuffer(data, np.uint8).reshape(h, w, 3) if len(data) == size else None
+
+        try:
+            last = next_frame()
+            if last is None:
+                raise RenderError(f"no frames could be read from {self.footage} at {t0:.2f} s")
+            for _ in range(hold_front):  # before the footage's start: hold its first frame
+                yield last
+            for _ in range(count - hold_front):
+                yield last
+                frame = next_frame()
+                last = last if frame is None else frame  # past its end: hold the last frame
+        finally:
+            decoder.stdout.close()
+            decoder.kill()
+            decoder.wait()
+
+
+def _even(value: float) -> int:
+    return int(round(value / 2)) * 2
+
+
+def dissolve(a: Iterator[np.ndarray], b: Iterator[np.ndarray], count: int) -> Iterator[np.ndarray]:
+    for i, (fa, fb) in enumerate(zip(a, b)):
+        alpha = (i + 0.5) / count
+        yield cv2.addWeighted(fa, 1 - alpha, fb, alpha, 0.0)
+
+
+def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, enc: Encoding,
+                   out: Path) -> None:
+    """Encode exactly `count` frames plus `audio` (mono float32 at 48 kHz, already exactly the
+    segment's length) into an MP4 at `out`."""
+    audio_path = out.with_suffix(".pcm")
+    audio.astype(np.float32).tofile(audio_path)
+    fps = enc.fps
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{enc.width}x{enc.height}",
+               "-framerate", f"{fps.numerator}/{fps.denominator}", "-i", "-",
+               "-f", "f32le", "-ar", "48000", "-ac", "1", "-i", str(audio_path),
+               "-map", "0:v", "-map", "1:a", "-vf", "scale=out_color_matrix=bt709:out_range=tv",
+               *X264, "-preset", enc.preset, "-crf", str(enc.crf), "-g", str(enc.gop),
+               "-x264-params", "stitchable=1", *AAC, "-ac", "2",
+               "-video_track_timescale", str(fps.numerator * 100),
+               "-frames:v", str(count), "-fflags", "+bitexact", "-f", "mp4", str(out)]
+    encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    written = 0
+    try:
+        for frame in frames:
+            if written == count:
+                break
+            encoder.stdin.write(frame.tobytes())
+            written += 1
+        encoder.stdin.close()
+    except BrokenPipeError:
+        pass
+    finally:
+        code = encoder.wait()
+        audio_path.unlink(missing_ok=True)
+    if code != 0 or written != count:
+        err = encoder.stderr.read().decode(errors="replace")[-2000:]
+        raise RenderError(f"encoding {out.name} failed after {written}/{count} frames: {err}")

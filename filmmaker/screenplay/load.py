@@ -1,0 +1,466 @@
+"""YAML screenplay -> validated `Screenplay`, reporting every problem at once.
+
+The reader walks composed YAML nodes (never constructed Python objects) so that each value
+keeps its line and column. Each check records a `Problem` and carries on with a safe default,
+so one run lists everything that is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from filmmaker.errors import Problem, ScreenplayError
+from filmmaker.screenplay.model import (
+    CAMERA_MOVES,
+    MOODS,
+    PICTURE_KINDS,
+    Actor,
+    Cue,
+    Format,
+    Line,
+    Picture,
+    Pos,
+    Scene,
+    Screenplay,
+    Shot,
+    Transition,
+    VoiceSpec,
+)
+from filmmaker.screenplay.yamlsafe import compose_yaml
+
+VOICE_ENGINES = ("piper",)
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
+AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+MAX_SECONDS = 3600.0
+
+_MISSING = object()
+
+
+def load_screenplay(path: str | os.PathLike) -> Screenplay:
+    """Load and validate a screenplay file; raise ScreenplayError listing every problem."""
+    path = Path(path).absolute()
+    return _Reader(path).screenplay(compose_yaml(path))
+
+
+def parse_screenplay(text: str, path: str | os.PathLike) -> Screenplay:
+    """Validate screenplay `text` as if it were the file at `path` (paths resolve against it)."""
+    path = Path(path).absolute()
+    return _Reader(path).screenplay(compose_yaml(path, text))
+
+
+def did_you_mean(word: str, choices) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _pos(node: yaml.Node) -> Pos:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.path = path
+        self.root = path.parent
+        self.problems: list[Problem] = []
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def fail(self, node: yaml.Node, field: str, message: str) -> None:
+        line, col = _pos(node)
+        self.problems.append(Problem(self.path, line, col, field, message))
+
+    # -- typed readers: each returns a usable value even after reporting a problem ---------
+
+    def mapping(self, node: yaml.Node, field: str, allowed: tuple[str, ...],
+                required: tuple[str, ...] = ()) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, field, f"expected a mapping of {', '.join(allowed)}, got {_describe(node)}")
+            return {}
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.fail(key_node, field, "keys must be plain text")
+                continue
+            if key in out:
+                self.fail(key_node, _join(field, key), "given twice; keep one")
+            elif key not in allowed:
+                self.fail(key_node, _join(field, key),
+                          f"unknown key{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
+            else:
+                out[key] = value_node
+        for key in required:
+            if key not in out:
+                self.fail(node, field or "(top level)", f"missing required key {key!r}")
+        return out
+
+    def table(self, node: yaml.Node, field: str) -> list[tuple[yaml.Node, yaml.Node]]:
+        """A mapping with free-form keys (actor ids, role names)."""
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, field, f"expected a mapping, got {_describe(node)}")
+            return []
+        seen: set[str] = set()
+        pairs = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or not key_node.value:
+                self.fail(key_node, field, "keys must be plain text")
+                continue
+            if key_node.value in seen:
+                self.fail(key_node, _join(field, key_node.value), "given twice; keep one")
+                continue
+            seen.add(key_node.value)
+            pairs.append((key_node, value_node))
+        return pairs
+
+    def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, field, f"expected a list (items starting with '- '), got {_describe(node)}")
+            return []
+        return list(node.value)
+
+    def text(self, node: yaml.Node, field: str, default: str = "") -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+            self.fail(node, field, f"expected text, got {_describe(node)}")
+            return default
+        if not node.value.strip():
+            self.fail(node, field, "must not be empty")
+            return default
+        return node.value.strip()
+
+    def number(self, node: yaml.Node, field: str, default: float, *, low: float | None = None,
+               high: float | None = None, positive: bool = False) -> float:
+        value = _scalar_number(node)
+        if value is None:
+            self.fail(node, field, f"expected a number, got {_describe(node)}")
+            return default
+        if positive and value <= 0:
+            self.fail(node, field, f"must be greater than 0, got {_fmt(value)}")
+            return default
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.fail(node, field, f"must be between {_fmt(low)} and {_fmt(high)}, got {_fmt(value)}")
+            return default
+        return value
+
+    def integer(self, node: yaml.Node, field: str, default: int, low: int, high: int) -> int:
+        value = _scalar_number(node)
+        if value is None or value != int(value):
+            self.fail(node, field, f"expected a whole number, got {_describe(node)}")
+            return default
+        if not low <= value <= high:
+            self.fail(node, field, f"must be between {low} and {high}, got {int(value)}")
+            return default
+        return int(value)
+
+    def boolean(self, node: yaml.Node, field: str, default: bool) -> bool:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return node.value.lower() in ("true", "yes", "on")
+        self.fail(node, field, f"expected true or false, got {_describe(node)}")
+        return default
+
+    def choice(self, node: yaml.Node, field: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(node, field, default)
+        if value not in choices:
+            self.fail(node, field, f"{value!r} is not one of {', '.join(choices)}{did_you_mean(value, choices)}")
+            return default
+        return value
+
+    def identifier(self, node: yaml.Node, field: str) -> str | None:
+        value = self.text(node, field)
+        if value and not ID_PATTERN.match(value):
+            self.fail(node, field, f"{value!r} is not a valid id: use letters, digits, '_', '-' "
+                      "or '.', starting with a letter or digit, at most 32 characters")
+            return None
+        return value or None
+
+    def file(self, node: yaml.Node, field: str, suffixes: set[str], what: str) -> Path | None:
+        value = self.text(node, field)
+        if not value:
+            return None
+        path = (self.root / value).resolve()
+        if path.suffix.lower() not in suffixes:
+            self.fail(node, field, f"{value!r} does not look like {what} (expected one of "
+                      f"{', '.join(sorted(suffixes))})")
+            return None
+        if not path.is_file():
+            hint = f" (did you mean {m!r}?)" if (m := _near_file(path)) else ""
+            self.fail(node, field, f"file not found: {value!r}, looked for {path}{hint}; paths are "
+                      "relative to the screenplay's folder")
+            return None
+        if not os.access(path, os.R_OK):
+            self.fail(node, field, f"file is not readable: {path}; check its permissions")
+            return None
+        return path
+
+    # -- the screenplay ----------------------------------------------------------------------
+
+    def screenplay(self, root: yaml.Node) -> Screenplay:
+        top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score"),
+                           required=("title", "scenes"))
+        title = self.text(top["title"], "title", "Untitled") if "title" in top else "Untitled"
+        fmt = self.format(top["format"]) if "format" in top else Format()
+        actors = self.actors(top["actors"]) if "actors" in top else {}
+        cast, cast_pos = self.cast(top["cast"], actors) if "cast" in top else ({}, {})
+        scenes = self.scenes(top["scenes"], cast) if "scenes" in top else ()
+        shot_ids = {shot.id: i for i, (_, shot) in enumerate(
+            (scene, shot) for scene in scenes for shot in scene.shots)}
+        score = self.score(top["score"], shot_ids) if "score" in top else ()
+        if self.problems:
+            raise ScreenplayError(self.problems)
+        return Screenplay(self.path, title, fmt, actors, cast, scenes, score)
+
+    def format(self, node: yaml.Node) -> Format:
+        m = self.mapping(node, "format", ("width", "height", "fps"))
+        width = self.integer(m["width"], "format.width", 1280, 64, 7680) if "width" in m else 1280
+        height = self.integer(m["height"], "format.height", 720, 64, 4320) if "height" in m else 720
+        for name, value in (("width", width), ("height", height)):
+            if value % 2:
+                self.fail(m[name], f"format.{name}", f"must be even for H.264 4:2:0, got {value}")
+        fps = Fraction(24)
+        if "fps" in m:
+            value = self.number(m["fps"], "format.fps", 24, low=1, high=120)
+            fps = Fraction(value).limit_denominator(1001)
+        return Format(width, height, fps)
+
+    def actors(self, node: yaml.Node) -> dict[str, Actor]:
+        actors: dict[str, Actor] = {}
+        for key_node, value_node in self.table(node, "actors"):
+            actor_id = self.identifier(key_node, f"actors.{key_node.value}")
+            field = f"actors.{key_node.value}"
+            m = self.mapping(value_node, field, ("face", "voice"), required=("voice",))
+            face = self.file(m["face"], f"{field}.face", IMAGE_SUFFIXES, "an image") if "face" in m else None
+            voice = self.voice(m["voice"], f"{field}.voice") if "voice" in m else VoiceSpec()
+            if actor_id:
+                actors[actor_id] = Actor(actor_id, voice, face, pos={"": _pos(key_node)})
+        return actors
+
+    def voice(self, node: yaml.Node, field: str) -> VoiceSpec:
+        m = self.mapping(node, field, ("engine", "model", "speaker", "pitch", "rate"))
+        engine = self.choice(m["engine"], f"{field}.engine", VOICE_ENGINES, "piper") if "engine" in m else "piper"
+        model = VoiceSpec.model
+        if "model" in m:
+            model = self.text(m["model"], f"{field}.model", model)
+            if model.endswith(".onnx"):
+                path = self.file(m["model"], f"{field}.model", {".onnx"}, "a piper voice")
+                model = str(path) if path else VoiceSpec.model
+        speaker = None
+        if "speaker" in m and not _is_null(m["speaker"]):
+            speaker = self.integer(m["speaker"], f"{field}.speaker", 0, 0, 10_000)
+        pitch = self.number(m["pitch"], f"{field}.pitch", 0.0, low=-12, high=12) if "pitch" in m else 0.0
+        rate = self.number(m["rate"], f"{field}.rate", 1.0, low=0.5, high=2.0) if "rate" in m else 1.0
+        return VoiceSpec(engine, model, speaker, pitch, rate)
+
+    def cast(self, node: yaml.Node, actors: dict[str, Actor]) -> tuple[dict[str, str], dict[str, Pos]]:
+        cast: dict[str, str] = {}
+        where: dict[str, Pos] = {}
+        for key_node, value_node in self.table(node, "cast"):
+            role = key_node.value
+            actor = self.text(value_node, f"cast.{role}")
+            if actor and actor not in actors:
+                known = ", ".join(sorted(actors)) or "none defined"
+                self.fail(value_node, f"cast.{role}", f"actor {actor!r} is not in `actors`"
+                          f"{did_you_mean(actor, actors)}; known actors: {known}")
+            cast[role] = actor
+            where[role] = _pos(key_node)
+        return cast, where
+
+    def scenes(self, node: yaml.Node, cast: dict[str, str]) -> tuple[Scene, ...]:
+        scenes: list[Scene] = []
+        shot_ids: dict[str, str] = {}
+        scene_ids: set[str] = set()
+        items = self.sequence(node, "scenes")
+        if isinstance(node, yaml.SequenceNode) and not items:
+            self.fail(node, "scenes", "a film needs at least one scene")
+        for si, scene_node in enumerate(items):
+            field = f"scenes[{si}]"
+            m = self.mapping(scene_node, field, ("id", "heading", "shots"), required=("heading", "shots"))
+            scene_id = (self.identifier(m["id"], f"{field}.id") if "id" in m else None) or f"s{si + 1}"
+            if scene_id in scene_ids:
+                self.fail(m.get("id", scene_node), f"{field}.id", f"duplicate scene id {scene_id!r}")
+            scene_ids.add(scene_id)
+            heading = self.text(m["heading"], f"{field}.heading", "SCENE") if "heading" in m else "SCENE"
+            shots = []
+            shot_nodes = self.sequence(m["shots"], f"{field}.shots") if "shots" in m else []
+            if "shots" in m and isinstance(m["shots"], yaml.SequenceNode) and not shot_nodes:
+                self.fail(m["shots"], f"{field}.shots", "a scene needs at least one shot")
+            for hi, shot_node in enumerate(shot_nodes):
+                shot = self.shot(shot_node, f"{field}.shots[{hi}]", f"{scene_id}_{hi + 1:02d}", cast)
+                if shot.id in shot_ids:
+                    self.fail(shot_node, f"{field}.shots[{hi}].id",
+                              f"duplicate shot id {shot.id!r} (first used at {shot_ids[shot.id]}); "
+                              "shot ids must be unique across the film")
+                else:
+                    shot_ids[shot.id] = f"{field}.shots"
+                shots.append(shot)
+            scenes.append(Scene(scene_id, heading, tuple(shots), pos={"": _pos(scene_node)}))
+        return tuple(scenes)
+
+    def shot(self, node: yaml.Node, field: str, default_id: str, cast: dict[str, str]) -> Shot:
+        m = self.mapping(node, field, ("id", "picture", "camera", "lines", "duration", "transition"),
+                         required=("picture",))
+        pos = {key: _pos(value) for key, value in m.items()}
+        pos[""] = _pos(node)
+        shot_id = (self.identifier(m["id"], f"{field}.id") if "id" in m else None) or default_id
+        picture = self.picture(m["picture"], f"{field}.picture") if "picture" in m else Picture("card", "")
+        camera = self.choice(m["camera"], f"{field}.camera", CAMERA_MOVES, "static") if "camera" in m else "static"
+        lines = tuple(self.line(n, f"{field}.lines[{i}]", cast)
+                      for i, n in enumerate(self.sequence(m["lines"], f"{field}.lines"))) if "lines" in m else ()
+        duration = None
+        if "duration" in m:
+            d = m["duration"]
+            if isinstance(d, yaml.ScalarNode) and d.value == "auto":
+                duration = None
+            elif _scalar_number(d) is None:
+                self.fail(d, f"{field}.duration", f"expected `auto` or a number of seconds, got {_describe(d)}")
+            else:
+                duration = self.number(d, f"{field}.duration", 3.0, positive=True)
+                if duration > MAX_SECONDS:
+                    self.fail(d, f"{field}.duration", f"{_fmt(duration)} s is longer than an hour; "
+                              "split the shot")
+        transition = self.transition(m["transition"], f"{field}.transition") if "transition" in m else Transition()
+        return Shot(shot_id, picture, camera, lines, duration, transition, pos=pos)
+
+    def picture(self, node: yaml.Node, field: str) -> Picture:
+        options = ("in", "out", "keep_audio", "background", "color")
+        m = self.mapping(node, field, PICTURE_KINDS + options)
+        kinds = [k for k in PICTURE_KINDS if k in m]
+        if len(kinds) != 1:
+            if isinstance(node, yaml.MappingNode):
+                got = f"got {', '.join(kinds)}" if kinds else "got none"
+                self.fail(node, field, f"give exactly one of {', '.join(PICTURE_KINDS)} ({got})")
+            return Picture("card", "")
+        kind = kinds[0]
+        allowed_options = {"still": (), "footage": ("in", "out", "keep_audio"),
+                           "card": ("background", "color"), "prompt": ()}[kind]
+        for option in options:
+            if option in m and option not in allowed_options:
+                self.fail(m[option], f"{field}.{option}", f"`{option}` does not apply to a {kind} picture")
+        source = self.text(m[kind], f"{field}.{kind}")
+        path = None
+        if kind == "still":
+            path = self.file(m[kind], f"{field}.still", IMAGE_SUFFIXES, "an image")
+        elif kind == "footage":
+            path = self.file(m[kind], f"{field}.footage", VIDEO_SUFFIXES, "a video")
+        start = self.number(m["in"], f"{field}.in", 0.0, low=0, high=MAX_SECONDS) if "in" in m else 0.0
+        end = self.number(m["out"], f"{field}.out", 0.0, low=0, high=MAX_SECONDS) if "out" in m else None
+        if end is not None and end <= start:
+            self.fail(m["out"], f"{field}.out", f"out-point {_fmt(end)} s must come after the in-point {_fmt(start)} s")
+            end = None
+        keep_audio = self.boolean(m["keep_audio"], f"{field}.keep_audio", False) if "keep_audio" in m else False
+        colours = {}
+        for name in ("background", "color"):
+            if name in m:
+                value = self.text(m[name], f"{field}.{name}")
+                if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+                    self.fail(m[name], f"{field}.{name}", f"{value!r} is not a colour; write it as #RRGGBB")
+                else:
+                    colours[name] = value
+        return Picture(kind, source, path, start, end, keep_audio, **colours)
+
+    def line(self, node: yaml.Node, field: str, cast: dict[str, str]) -> Line:
+        m = self.mapping(node, field, ("speaker", "text", "parenthetical"), required=("speaker", "text"))
+        pos = {key: _pos(value) for key, value in m.items()}
+        speaker = self.text(m["speaker"], f"{field}.speaker") if "speaker" in m else ""
+        if speaker and speaker not in cast:
+            known = ", ".join(sorted(cast)) or "none"
+            self.fail(m["speaker"], f"{field}.speaker", f"unknown role {speaker!r}"
+                      f"{did_you_mean(speaker, cast)}; roles in `cast`: {known}")
+        text = self.text(m["text"], f"{field}.text") if "text" in m else ""
+        parenthetical = None
+        if "parenthetical" in m:
+            parenthetical = self.text(m["parenthetical"], f"{field}.parenthetical").strip("() ") or None
+        return Line(speaker, text, parenthetical, pos=pos)
+
+    def transition(self, node: yaml.Node, field: str) -> Transition:
+        if isinstance(node, yaml.ScalarNode):
+            value = self.choice(node, field, ("cut", "crossfade"), "cut")
+            return Transition("crossfade", 1.0) if value == "crossfade" else Transition()
+        m = self.mapping(node, field, ("crossfade",), required=("crossfade",))
+        if "crossfade" not in m:
+            return Transition()
+        seconds = self.number(m["crossfade"], f"{field}.crossfade", 1.0, low=0.04, high=10)
+        return Transition("crossfade", seconds)
+
+    def score(self, node: yaml.Node, shot_index: dict[str, int]) -> tuple[Cue, ...]:
+        cues = []
+        for i, cue_node in enumerate(self.sequence(node, "score")):
+            field = f"score[{i}]"
+            m = self.mapping(cue_node, field, ("from", "to", "mood", "track", "file", "volume",
+                                               "fade_in", "fade_out"), required=("from", "to"))
+            pos = {key: _pos(value) for key, value in m.items()}
+            ends = {}
+            for end in ("from", "to"):
+                if end in m:
+                    shot_id = self.text(m[end], f"{field}.{end}")
+                    if shot_id and shot_id not in shot_index:
+                        self.fail(m[end], f"{field}.{end}", f"no shot with id {shot_id!r}"
+                                  f"{did_you_mean(shot_id, shot_index)}")
+                    ends[end] = shot_id
+            a, b = ends.get("from"), ends.get("to")
+            if a in shot_index and b in shot_index and shot_index[b] < shot_index[a]:
+                self.fail(m["to"], f"{field}.to", f"the cue's range is empty: shot {b!r} comes before "
+                          f"{a!r}; swap `from` and `to`")
+            sources = [k for k in ("mood", "file") if k in m]
+            if len(sources) != 1 and isinstance(cue_node, yaml.MappingNode):
+                self.fail(cue_node, field, "give exactly one source: `mood` (from the stock library) or `file`")
+            mood = self.choice(m["mood"], f"{field}.mood", MOODS, "calm") if "mood" in m else None
+            track = self.text(m["track"], f"{field}.track") if "track" in m else None
+            if track and "mood" not in m:
+                self.fail(m["track"], f"{field}.track", "`track` picks within a `mood`; add a mood")
+            path = self.file(m["file"], f"{field}.file", AUDIO_SUFFIXES, "an audio file") if "file" in m else None
+            volume = self.number(m["volume"], f"{field}.volume", 0.5, low=0, high=2) if "volume" in m else 0.5
+            fade_in = self.number(m["fade_in"], f"{field}.fade_in", 1.0, low=0, high=60) if "fade_in" in m else 1.0
+            fade_out = self.number(m["fade_out"], f"{field}.fade_out", 2.0, low=0, high=60) if "fade_out" in m else 2.0
+            cues.append(Cue(a or "", b or "", mood, track, path, volume, fade_in, fade_out, pos=pos))
+        return tuple(cues)
+
+
+def _join(field: str, key: str) -> str:
+    return f"{field}.{key}" if field else key
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _scalar_number(node: yaml.Node) -> float | None:
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in (
+            "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return None
+    try:
+        value = float(yaml.safe_load(node.value)) if node.tag.endswith("float") else float(int(node.value, 0))
+    except (ValueError, TypeError):
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == "tag:yaml.org,2002:null":
+        return "nothing"
+    kind = {"int": "number", "float": "number", "bool": "true/false"}.get(node.tag.rsplit(":", 1)[-1], "text")
+    return f"{kind} {node.value!r}"
+
+
+def _fmt(value: Any) -> str:
+    return "%g" % value if isinstance(value, float) else str(value)
+
+
+def _near_file(path: Path) -> str | None:
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return None
+    match = difflib.get_close_matches(path.name, names, n=1, cutoff=0.7)
+    return match[0] if match else None
