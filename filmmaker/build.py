@@ -17,10 +17,11 @@ from typing import Any, Callable, Protocol
 
 from filmmaker import __version__
 from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
-from filmmaker.errors import FilmmakerError, Problem, ResolveError, ScreenplayError
+from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.export import subtitle_cues, to_srt
 from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, time_film
-from filmmaker.render.shot import Encoding
+from filmmaker.render.encoding import Encoding
+from filmmaker.screenplay.model import ANCHORS
 
 # Bump a stage's version when its code changes the bytes it makes: old entries stop matching.
 VERSIONS = {"line": 1, "picture": 1, "segment": 1, "cue": 1, "mix": 1, "cut": 2, "probe": 1}
@@ -118,7 +119,12 @@ class FilmBuilder:
         for ps in self.plan.shots:
             picture = ps.shot.picture
             if picture.kind == "footage":
-                info = self.footage_info(picture.path)
+                try:
+                    info = self.footage_info(picture.path)
+                except RenderError as exc:
+                    problems.extend(self._shot_problem(ps, "picture", f"{exc}; give a video file "
+                                                       "ffmpeg can read (MP4, MOV, MKV, WebM)").problems)
+                    continue
                 if picture.start >= info["duration"]:
                     problems.extend(self._shot_problem(ps, "picture", f"in-point {picture.start:g} s is past the "
                                     f"end of {picture.source} ({info['duration']:.2f} s)").problems)
@@ -126,12 +132,12 @@ class FilmBuilder:
             raise ScreenplayError(problems)
 
     def footage_info(self, path: Path) -> dict:
-        from filmmaker.render.ffmpeg import probe
-
         key = content_key({"kind": "probe", "v": VERSIONS["probe"], "sha256": self.file_hash(path)})
         cached = self.cache.get("probe", key, ".json")
         if cached:
             return json.loads(cached.read_text())
+        from filmmaker.render.ffmpeg import probe
+
         info = probe(path).__dict__
         with self.cache.put("probe", key, ".json") as tmp:
             tmp.write_text(json.dumps(info))
@@ -199,8 +205,6 @@ class FilmBuilder:
 
     def make_lines(self, line_keys: dict[str, str]) -> dict[str, int]:
         """Speak every line not in the cache; return each line's length in samples."""
-        from filmmaker.voices import speak
-
         samples: dict[str, int] = {}
         todo = []
         for ps in self.plan.shots:
@@ -212,6 +216,8 @@ class FilmBuilder:
                 else:
                     todo.append(pl)
         self.reporter.stage("voices", len(todo))
+        if todo:
+            from filmmaker.voices import speak
         for pl in todo:
             audio = speak(self._engines[pl.actor.id], pl.line.text, pl.actor.voice)
             with self.cache.put("line", line_keys[pl.id], ".f32", {"samples": len(audio)}) as tmp:
@@ -252,7 +258,8 @@ class FilmBuilder:
     # -- segments --------------------------------------------------------------------------------
 
     def _shot_fields(self, ps: PlannedShot, timing: Timing, picture_keys, line_keys) -> dict:
-        return {"picture": picture_keys[ps.index], "camera": ps.shot.camera, "frames": timing.frames[ps.index],
+        return {"picture": picture_keys[ps.index], "camera": ps.shot.camera, "anchor": ps.shot.picture.anchor,
+                "frames": timing.frames[ps.index],
                 "lines": [[line_keys[pl.id], timing.line_starts[pl.id]] for pl in ps.lines]}
 
     def segments(self, timing: Timing, picture_keys, line_keys) -> list[Segment]:
@@ -280,11 +287,12 @@ class FilmBuilder:
         from filmmaker.render.shot import ShotFrames
 
         picture = ps.shot.picture
+        anchor = ANCHORS[picture.anchor]
         if picture.kind == "footage":
             return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera,
-                              footage=picture.path, footage_start=picture.start)
+                              footage=picture.path, footage_start=picture.start, anchor=anchor)
         image = load_still(self.cache.path("picture", picture_keys[ps.index], ".png"))
-        return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, image=image)
+        return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, image=image, anchor=anchor)
 
     def _shot_dialogue(self, ps: PlannedShot, timing: Timing, line_keys, first: int, count: int):
         """The shot's lines as mono audio over its local frames [first, first + count)."""

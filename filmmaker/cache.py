@@ -1,6 +1,6 @@
 """Content-addressed artifact store with atomic writes.
 
-An artifact lives at `<root>/<kind>/<k[:2]>/<k><ext>` beside a `<k>.json` record of its size and
+An artifact lives at `<root>/<kind>/<k[:2]>/<k><ext>` beside a `<k>.record.json` record of its size and
 SHA-256. A record is written only after its artifact has been renamed into place, so a crash at
 any point leaves either a complete entry or none: an artifact without a record is never served.
 """
@@ -59,7 +59,7 @@ class Cache:
         return self.root / kind / key[:2] / f"{key}{ext}"
 
     def _record_path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / f"{key}.json"
+        return self.root / kind / key[:2] / f"{key}.record.json"
 
     def get(self, kind: str, key: str, ext: str) -> Path | None:
         """The artifact's path if a complete entry exists; a damaged entry is dropped."""

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import numpy as np
 
 from filmmaker.errors import RenderError
 
@@ -46,23 +43,25 @@ class MediaInfo:
 
 
 def probe(path: Path) -> MediaInfo:
-    """Duration, size, frame rate and audio presence, read from ffmpeg's own stream report."""
-    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-                            capture_output=True)
-    text = result.stderr.decode(errors="replace")
-    duration = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", text)
-    video = re.search(r"Stream #\S+.*Video: .*?(\d{2,5})x(\d{2,5})", text)
-    fps = re.search(r"(\d+(?:\.\d+)?) fps", text)
-    if not duration or not video:
-        raise RenderError(f"{path} is not a readable video (ffmpeg found no video stream)")
-    h, m, s = duration.groups()
-    return MediaInfo(int(h) * 3600 + int(m) * 60 + float(s), int(video.group(1)), int(video.group(2)),
-                     float(fps.group(1)) if fps else 0.0, bool(re.search(r"Stream #\S+.*Audio:", text)))
+    """Duration, size, frame rate and audio presence, through MoviePy's reader of ffmpeg's report."""
+    from moviepy.video.io.ffmpeg_reader import ffmpeg_parse_infos
+
+    try:
+        info = ffmpeg_parse_infos(str(path))
+    except (OSError, IndexError, KeyError) as exc:
+        raise RenderError(f"{path} is not a readable video: {str(exc).splitlines()[-1][:200]}") from None
+    if not info.get("video_found") or not info.get("duration"):
+        raise RenderError(f"{path} has no video stream; `footage` needs a video file")
+    width, height = info["video_size"]
+    return MediaInfo(float(info["duration"]), int(width), int(height), float(info.get("video_fps") or 0),
+                     bool(info.get("audio_found")))
 
 
 def decode_audio(path: Path, rate: int = 48_000, channels: int = 2, start: float = 0.0,
-                 duration: float | None = None) -> np.ndarray:
+                 duration: float | None = None) -> "np.ndarray":
     """Any audio (or a video's sound) as float32 samples, shape (n, channels)."""
+    import numpy as np
+
     args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
     if start:
         args += ["-ss", f"{start:.6f}"]

@@ -7,8 +7,6 @@ shimmer the way ffmpeg's integer-stepping zoompan does), piped raw into one ffmp
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
 
@@ -16,24 +14,12 @@ import cv2
 import numpy as np
 
 from filmmaker.errors import RenderError
+from filmmaker.render.encoding import Encoding
 from filmmaker.render.ffmpeg import AAC, X264, ffmpeg_exe
 
 CAMERA_ZOOM = 1.15  # how far push-in / pull-out travel, and the zoom a pan works at
 PAN_TRAVEL = 0.10  # a pan crosses this fraction of the frame width
 FOOTAGE_MARGIN = 1.2  # footage with a camera move is decoded this much larger than the frame
-
-
-@dataclass(frozen=True)
-class Encoding:
-    width: int
-    height: int
-    fps: Fraction
-    preset: str = "veryfast"
-    crf: int = 20
-
-    @property
-    def gop(self) -> int:
-        return max(1, round(2 * self.fps))
 
 
 def _ease(p: float) -> float:
@@ -57,12 +43,21 @@ def cover_scale(src_w: int, src_h: int, dst_w: int, dst_h: int) -> float:
     return max(dst_w / src_w, dst_h / src_h)
 
 
-def view_matrix(camera: str, progress: float, src_w: int, src_h: int, out_w: int, out_h: int) -> np.ndarray:
-    """Affine map from the source picture to the output frame for the camera at `progress`."""
+def view_matrix(camera: str, progress: float, src_w: int, src_h: int, out_w: int, out_h: int,
+                anchor: tuple[float, float] = (0.5, 0.5)) -> np.ndarray:
+    """Affine map from the source picture to the output frame for the camera at `progress`.
+
+    The view is centred on the `anchor` crop at zoom 1, moved by the camera, and kept inside the
+    picture so no edge ever shows.
+    """
     zoom, dx, dy = camera_view(camera, progress)
-    k = cover_scale(src_w, src_h, out_w, out_h) * zoom
-    cx = src_w / 2 + dx * out_w / k
-    cy = src_h / 2 + dy * out_h / k
+    k0 = cover_scale(src_w, src_h, out_w, out_h)
+    k = k0 * zoom
+    cx = out_w / k0 / 2 + anchor[0] * (src_w - out_w / k0) + dx * out_w / k
+    cy = out_h / k0 / 2 + anchor[1] * (src_h - out_h / k0) + dy * out_h / k
+    half_w, half_h = out_w / k / 2, out_h / k / 2
+    cx = min(max(cx, half_w), src_w - half_w)
+    cy = min(max(cy, half_h), src_h - half_h)
     return np.array([[k, 0, out_w / 2 - k * cx], [0, k, out_h / 2 - k * cy]], dtype=np.float64)
 
 
@@ -71,8 +66,9 @@ class ShotFrames:
     (stills) or read the footage around the in/out points (footage), for dissolves."""
 
     def __init__(self, enc: Encoding, frames: int, camera: str, image: np.ndarray | None = None,
-                 footage: Path | None = None, footage_start: float = 0.0):
-        self.enc, self.frames, self.camera = enc, frames, camera
+                 footage: Path | None = None, footage_start: float = 0.0,
+                 anchor: tuple[float, float] = (0.5, 0.5)):
+        self.enc, self.frames, self.camera, self.anchor = enc, frames, camera, anchor
         self.footage, self.footage_start = footage, footage_start
         self.image = None
         if image is not None:
@@ -86,9 +82,10 @@ class ShotFrames:
     def _progress(self, index: int) -> float:
         return index / max(1, self.frames - 1)
 
-    def _warp(self, source: np.ndarray, index: int) -> np.ndarray:
+    def _warp(self, source: np.ndarray, index: int, centred: bool = False) -> np.ndarray:
+        anchor = (0.5, 0.5) if centred else self.anchor  # decoded footage is already anchored
         matrix = view_matrix(self.camera, self._progress(index), source.shape[1], source.shape[0],
-                             self.enc.width, self.enc.height)
+                             self.enc.width, self.enc.height, anchor)
         return cv2.warpAffine(source, matrix, (self.enc.width, self.enc.height),
                               flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
@@ -103,7 +100,7 @@ class ShotFrames:
                     yield self._warp(self.image, index)
             return
         for offset, frame in enumerate(self._decode(first, count)):
-            yield frame if self.camera == "static" else self._warp(frame, first + offset)
+            yield frame if self.camera == "static" else self._warp(frame, first + offset, centred=True)
 
     def _decode(self, first: int, count: int) -> Iterator[np.ndarray]:
         fps = self.enc.fps
@@ -115,7 +112,7 @@ class ShotFrames:
         scale = 1.0 if self.camera == "static" else FOOTAGE_MARGIN
         w, h = _even(self.enc.width * scale), _even(self.enc.height * scale)
         vf = (f"fps={fps.numerator}/{fps.denominator},scale={w}:{h}:force_original_aspect_ratio=increase"
-              f":flags=bicubic,crop={w}:{h}")
+              f":flags=bicubic,crop={w}:{h}:(in_w-{w})*{self.anchor[0]}:(in_h-{h})*{self.anchor[1]}")
         command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-ss", f"{t0:.6f}",
                    "-i", str(self.footage), "-an", "-vf", vf, "-frames:v", str(count - hold_front),
                    "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]

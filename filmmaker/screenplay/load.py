@@ -12,12 +12,13 @@ import os
 import re
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
 from filmmaker.errors import Problem, ScreenplayError
 from filmmaker.screenplay.model import (
+    ANCHORS,
     CAMERA_MOVES,
     MOODS,
     PICTURE_KINDS,
@@ -41,9 +42,6 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 MAX_SECONDS = 3600.0
-
-_MISSING = object()
-
 
 def load_screenplay(path: str | os.PathLike) -> Screenplay:
     """Load and validate a screenplay file; raise ScreenplayError listing every problem."""
@@ -329,7 +327,7 @@ class _Reader:
         return Shot(shot_id, picture, camera, lines, duration, transition, pos=pos)
 
     def picture(self, node: yaml.Node, field: str) -> Picture:
-        options = ("in", "out", "keep_audio", "background", "color")
+        options = ("in", "out", "keep_audio", "anchor", "background", "color")
         m = self.mapping(node, field, PICTURE_KINDS + options)
         kinds = [k for k in PICTURE_KINDS if k in m]
         if len(kinds) != 1:
@@ -338,7 +336,7 @@ class _Reader:
                 self.fail(node, field, f"give exactly one of {', '.join(PICTURE_KINDS)} ({got})")
             return Picture("card", "")
         kind = kinds[0]
-        allowed_options = {"still": (), "footage": ("in", "out", "keep_audio"),
+        allowed_options = {"still": ("anchor",), "footage": ("in", "out", "keep_audio", "anchor"),
                            "card": ("background", "color"), "prompt": ()}[kind]
         for option in options:
             if option in m and option not in allowed_options:
@@ -355,6 +353,7 @@ class _Reader:
             self.fail(m["out"], f"{field}.out", f"out-point {_fmt(end)} s must come after the in-point {_fmt(start)} s")
             end = None
         keep_audio = self.boolean(m["keep_audio"], f"{field}.keep_audio", False) if "keep_audio" in m else False
+        anchor = self.choice(m["anchor"], f"{field}.anchor", tuple(ANCHORS), "auto") if "anchor" in m else "auto"
         colours = {}
         for name in ("background", "color"):
             if name in m:
@@ -363,7 +362,7 @@ class _Reader:
                     self.fail(m[name], f"{field}.{name}", f"{value!r} is not a colour; write it as #RRGGBB")
                 else:
                     colours[name] = value
-        return Picture(kind, source, path, start, end, keep_audio, **colours)
+        return Picture(kind, source, path, start, end, keep_audio, anchor, **colours)
 
     def line(self, node: yaml.Node, field: str, cast: dict[str, str]) -> Line:
         m = self.mapping(node, field, ("speaker", "text", "parenthetical"), required=("speaker", "text"))

@@ -16,6 +16,10 @@ Pos = tuple[int, int]  # 1-based line, column
 CAMERA_MOVES = ("static", "push-in", "pull-out", "pan-left", "pan-right")
 PICTURE_KINDS = ("still", "footage", "card", "prompt")
 MOODS = ("calm", "energetic", "happy", "nostalgic", "tender")
+# Where a picture that does not match the frame's shape is cropped: the point of its spare width
+# and height (0..1) kept in view. The default sits a little above centre, where faces usually are.
+ANCHORS = {"auto": (0.5, 0.35), "center": (0.5, 0.5), "top": (0.5, 0.0), "bottom": (0.5, 1.0),
+           "left": (0.0, 0.5), "right": (1.0, 0.5)}
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Picture:
     start: float = 0.0  # footage in-point, seconds
     end: float | None = None  # footage out-point, seconds; None = end of file
     keep_audio: bool = False  # footage: mix its own sound under the dialogue
+    anchor: str = "auto"  # still/footage crop, one of ANCHORS
     background: str = "#101418"  # card colours
     color: str = "#f2ead8"
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from filmmaker.errors import ResolveError
 from filmmaker.screenplay.model import VoiceSpec
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class VoiceEngine(Protocol):

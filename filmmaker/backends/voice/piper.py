@@ -9,11 +9,13 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from filmmaker.errors import ResolveError
 from filmmaker.screenplay.model import VoiceSpec
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BUNDLED = "en_US-joe-medium"
 SENTENCE_GAP = 0.22  # seconds of silence between sentences piper renders separately
@@ -60,6 +62,7 @@ class PiperEngine:
                 "model_sha256": self.model_sha256, "speaker": self.speaker}
 
     def synthesize(self, text: str, length_scale: float) -> tuple[np.ndarray, int]:
+        import numpy as np
         from piper import SynthesisConfig
 
         voice = _load(self.model, self.config)
