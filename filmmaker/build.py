@@ -54,6 +54,7 @@ class BuildReport:
     built: dict[str, list[str]] = field(default_factory=dict)
     reused: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    timing: Timing | None = None
 
     def count(self, kind: str) -> tuple[int, int]:
         return len(self.built.get(kind, [])), len(self.reused.get(kind, []))
@@ -187,6 +188,7 @@ class FilmBuilder:
         line_samples = self.make_lines(line_keys)
         line_seconds = {lid: n / RATE for lid, n in line_samples.items()}
         timing = time_film(self.plan, line_seconds, self.footage_seconds())
+        self.report.timing = timing
         picture_keys = {ps.index: self.picture_key(ps) for ps in self.plan.shots}
         segments = self.segments(timing, picture_keys, line_keys)
         mix_key = self.mix_key(timing, line_keys, line_samples)

@@ -141,8 +141,8 @@ def plan(
     except FilmmakerError as exc:
         _fail(exc)
     table = Table(title=f"{sp.title} ({sp.format.width}x{sp.format.height} @ {float(sp.format.fps):g} fps)")
-    for column in ("shot", "scene", "picture", "camera", "duration", "speakers", "cue", "lines", "picture art.", "segment"):
-        table.add_column(column, overflow="fold")
+    for column in ("shot", "picture", "camera", "sec", "speakers", "cue", "status"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("shot", "camera", "sec"))
     for row in rows:
         table.add_row(*row)
     out.print(table)

@@ -8,10 +8,6 @@ from filmmaker.plan import Plan, time_film
 WORDS_PER_SECOND = 2.6  # the bundled voice at rate 1.0, for lines not yet spoken
 
 
-def _status(cached: bool) -> str:
-    return "[green]cached[/green]" if cached else "[yellow]build[/yellow]"
-
-
 def dry_run(plan: Plan) -> tuple[list[tuple[str, ...]], str]:
     builder = FilmBuilder(plan)
     builder.resolve()
@@ -36,15 +32,20 @@ def dry_run(plan: Plan) -> tuple[list[tuple[str, ...]], str]:
         to_build["segments"] += not seg_cached
         to_build["lines"] += sum(not spoken[pl.id] for pl in ps.lines)
         picture = ps.shot.picture
-        pic_status = "-" if picture.kind == "footage" else _status(
-            builder.cache.has("picture", picture_keys[ps.index], ".png"))
-        duration = f"{timing.seconds(timing.frames[ps.index]):.2f} s" + ("" if exact else " (est.)")
-        n_cached = sum(spoken[pl.id] for pl in ps.lines)
-        lines = f"{n_cached}/{len(ps.lines)} cached" if ps.lines else "-"
+        work = []
+        if not exact:
+            work.append(f"{sum(not spoken[pl.id] for pl in ps.lines)} line(s)")
+        if picture.kind != "footage" and not builder.cache.has("picture", picture_keys[ps.index], ".png"):
+            work.append("picture")
+        if not seg_cached:
+            work.append("segment")
+        status = "[green]cached[/green]" if not work else "[yellow]build " + ", ".join(work) + "[/yellow]"
+        duration = f"{timing.seconds(timing.frames[ps.index]):.2f}" + ("" if exact else "~")
         cues = ", ".join(pc.cue.mood or pc.cue.file.name for pc in plan.cue_of(ps.index)) or "-"
-        source = picture.source if len(picture.source) <= 40 else picture.source[:37] + "..."
-        rows.append((ps.id, ps.scene.id, f"{picture.kind}: {source}", ps.shot.camera, duration,
-                     ", ".join(builder._speakers(ps)) or "-", cues, lines, pic_status, _status(seg_cached)))
+        source = picture.source if len(picture.source) <= 30 else picture.source[:28] + ".."
+        rows.append((ps.id, f"{picture.kind}: {source}", ps.shot.camera, duration,
+                     ", ".join(builder._speakers(ps)) or "-", cues, status))
     totals = (f"{len(plan.shots)} shots, {timing.total_seconds:.1f} s; to build: {to_build['lines']} lines, "
-              f"{to_build['segments']} shot segments" + ("; nothing to do" if not any(to_build.values()) else ""))
+              f"{to_build['segments']} shot segments" + ("; nothing to do" if not any(to_build.values()) else "")
+              + ("  (~ = estimated until the line is spoken)" if to_build["lines"] else ""))
     return rows, totals
