@@ -42,6 +42,7 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 MAX_SECONDS = 3600.0
+NTSC_RATES = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))  # 23.976, 29.97, 59.94
 
 def load_screenplay(path: str | os.PathLike) -> Screenplay:
     """Load and validate a screenplay file; raise ScreenplayError listing every problem."""
@@ -225,7 +226,8 @@ class _Reader:
         fps = Fraction(24)
         if "fps" in m:
             value = self.number(m["fps"], "format.fps", 24, low=1, high=120)
-            fps = Fraction(value).limit_denominator(1001)
+            fps = next((ntsc for ntsc in NTSC_RATES if abs(value - ntsc) < 0.002),
+                       Fraction(value).limit_denominator(1001))
         return Format(width, height, fps)
 
     def actors(self, node: yaml.Node) -> dict[str, Actor]:
