@@ -16,8 +16,8 @@ from filmmaker.errors import FilmmakerError, ScreenplayError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Make a film from a YAML screenplay: voices, pictures, score, subtitles.")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)  # messages stay one line each, greppable
+err = Console(stderr=True, soft_wrap=True)
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
 

@@ -159,7 +159,7 @@ def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[
         first, end = timing.body(ps.index)
         if end - first < 1:
             problems.append(_problem(plan, ps, "transition", "the crossfades into and out of this shot "
-                                     f"are longer than the shot ({frames[ps.index] / fps:.2f} s); shorten them"))
+                                     f"are longer than the shot ({float(frames[ps.index] / fps):.2f} s); shorten them"))
     if problems:
         raise ScreenplayError(problems)
     return timing

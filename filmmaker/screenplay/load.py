@@ -8,6 +8,7 @@ so one run lists everything that is wrong.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from fractions import Fraction
@@ -294,11 +295,13 @@ class _Reader:
             for hi, shot_node in enumerate(shot_nodes):
                 shot = self.shot(shot_node, f"{field}.shots[{hi}]", f"{scene_id}_{hi + 1:02d}", cast)
                 if shot.id in shot_ids:
-                    self.fail(shot_node, f"{field}.shots[{hi}].id",
-                              f"duplicate shot id {shot.id!r} (first used at {shot_ids[shot.id]}); "
-                              "shot ids must be unique across the film")
+                    line, col = shot.pos.get("id", shot.pos[""])
+                    self.problems.append(Problem(
+                        self.path, line, col, f"{field}.shots[{hi}].id",
+                        f"duplicate shot id {shot.id!r} (first used at {shot_ids[shot.id]}); "
+                        "shot ids must be unique across the film"))
                 else:
-                    shot_ids[shot.id] = f"{field}.shots"
+                    shot_ids[shot.id] = f"{field}.shots[{hi}]"
                 shots.append(shot)
             scenes.append(Scene(scene_id, heading, tuple(shots), pos={"": _pos(scene_node)}))
         return tuple(scenes)
@@ -436,11 +439,11 @@ def _scalar_number(node: yaml.Node) -> float | None:
     if not isinstance(node, yaml.ScalarNode) or node.tag not in (
             "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
         return None
-    try:
-        value = float(yaml.safe_load(node.value)) if node.tag.endswith("float") else float(int(node.value, 0))
-    except (ValueError, TypeError):
+    try:  # YAML 1.1 numbers too (017 octal, 1:30 sexagesimal), read as the safe loader reads them
+        value = float(yaml.safe_load(node.value))
+    except (ValueError, TypeError, yaml.YAMLError):
         return None
-    return value if value == value and abs(value) != float("inf") else None
+    return value if math.isfinite(value) else None
 
 
 def _describe(node: yaml.Node) -> str:
@@ -450,6 +453,8 @@ def _describe(node: yaml.Node) -> str:
         return "a list"
     if node.tag == "tag:yaml.org,2002:null":
         return "nothing"
+    if node.tag.endswith(("int", "float")) and _scalar_number(node) is None:
+        return f"{node.value!r}, which is not a finite number"
     kind = {"int": "number", "float": "number", "bool": "true/false"}.get(node.tag.rsplit(":", 1)[-1], "text")
     return f"{kind} {node.value!r}"
 

@@ -49,8 +49,18 @@ def compose_yaml(path: Path, text: str | None = None) -> yaml.Node:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise ScreenplayError([Problem(path, 1, 1, "", f"not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None
-    elif len(text.encode("utf-8")) > MAX_BYTES:
-        raise ScreenplayError([Problem(path, 1, 1, "", f"over the {MAX_BYTES:,}-byte limit for a screenplay")])
+        except OSError as exc:
+            raise ScreenplayError([Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}; give the "
+                                           "path of a readable screenplay file")]) from None
+    else:
+        try:
+            size = len(text.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            line, col = _line_col(text, exc.start)
+            raise ScreenplayError([Problem(path, line, col, "", "text holds a character that is not valid "
+                                           "Unicode (a lone surrogate); retype it")]) from None
+        if size > MAX_BYTES:
+            raise ScreenplayError([Problem(path, 1, 1, "", f"over the {MAX_BYTES:,}-byte limit for a screenplay")])
 
     _prescan(path, text)
     try:
@@ -96,6 +106,15 @@ def _prescan(path: Path, text: str) -> None:
                     "plain data (text, numbers, lists, mappings); remove the tag")])
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(path, exc) from None
+    except yaml.reader.ReaderError as exc:  # a control character: unmarked, but its offset is known
+        line, col = _line_col(text, exc.position)
+        raise ScreenplayError([Problem(path, line, col, "", f"character {exc.character!r} is not allowed "
+                                       "in YAML; delete it")]) from None
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _count_nodes(path: Path, root: yaml.Node) -> None:
