@@ -53,6 +53,8 @@ def test_example_film_streams_match_the_plan(built_example):
     assert facts["frames"] == report.frames
     assert abs(facts["video_seconds"] - report.seconds) <= one_frame
     assert abs(facts["audio_seconds"] - facts["video_seconds"]) <= one_frame
+    head = report.film.read_bytes()
+    assert head.index(b"moov") < head.index(b"mdat")  # +faststart: playable while downloading
 
 
 def test_duration_is_the_sum_of_shot_durations(built_example):
@@ -161,3 +163,10 @@ def test_killed_build_leaves_previous_film_and_recovers(built_copy, kill_after):
         artifact = next(p for p in record.parent.glob(meta["key"] + ".*") if not p.name.endswith(".record.json"))
         assert artifact.stat().st_size == meta["size"]
         assert file_sha256(artifact) == meta["sha256"]
+
+
+def test_a_clean_build_elsewhere_reproduces_the_cut_byte_for_byte(built_example, example):
+    """Voices are seeded and encoders deterministic: the cut is a function of the screenplay."""
+    report = build_film(plan_film(load_screenplay(example), preview=True), example.parent / "out")
+    assert report.film.read_bytes() == built_example[2].film.read_bytes()
+    assert report.subtitles.read_text() == built_example[2].subtitles.read_text()

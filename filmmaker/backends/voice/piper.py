@@ -32,9 +32,67 @@ def bundled_model() -> tuple[Path, Path]:
 @lru_cache(maxsize=8)
 def _load(model: Path, config: Path):
     """One ONNX session per voice file per process, however many actors share it."""
-    from piper import PiperVoice
+    import json
 
-    return PiperVoice.load(model, config_path=config)
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    session = onnxruntime.InferenceSession(_with_noise_inputs(model), providers=["CPUExecutionProvider"])
+    return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
+                      session=session)
+
+
+def _with_noise_inputs(model: Path) -> bytes:
+    """The voice model with its RandomNormalLike nodes turned into inputs we feed.
+
+    VITS samples noise inside the graph from onnxruntime's unseeded generator, so the same line
+    came out different on every run. Fed from a seeded numpy generator instead, a line's audio is
+    a pure function of its text and settings: a clean build reproduces a cached one exactly.
+    """
+    import onnx
+    from onnx import TensorProto, helper
+
+    graph_model = onnx.load(str(model))
+    graph = graph_model.graph
+    for index, node in enumerate([n for n in graph.node if n.op_type == "RandomNormalLike"]):
+        name, like, out = f"{NOISE_PREFIX}{index}", node.input[0], node.output[0]
+        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, None, None]))
+        at = list(graph.node).index(node)
+        graph.node.remove(node)
+        starts = helper.make_tensor(f"{out}_starts_value", TensorProto.INT64, [3], [0, 0, 0])
+        for offset, new in enumerate([
+            helper.make_node("Shape", [like], [f"{out}_shape"]),
+            helper.make_node("Constant", [], [f"{out}_starts"], value=starts),
+            helper.make_node("Slice", [name, f"{out}_starts", f"{out}_shape"], [out]),  # noise cut to x's shape
+        ]):
+            graph.node.insert(at + offset, new)
+    return graph_model.SerializeToString()
+
+
+NOISE_PREFIX = "filmmaker_noise_"
+
+
+class _SeededSession:
+    """Feeds the noise inputs from a seeded generator, sized generously for the longest output."""
+
+    def __init__(self, session, seed: int):
+        self.session, self.seed = session, seed
+
+    def run(self, outputs, feeds):
+        import numpy as np
+
+        rng = np.random.default_rng(self.seed)
+        phonemes = feeds["input"].shape[1]
+        # one block per noise input, larger than any tensor it stands in for (rank 3: batch x
+        # channels (2 or 192 in piper voices) x phonemes or frames (< 48 frames per phoneme))
+        shape = (1, 256, phonemes * 48 + 512)
+        noise = {i.name: rng.standard_normal(shape, dtype=np.float32)
+                 for i in self.session.get_inputs() if i.name.startswith(NOISE_PREFIX)}
+        return self.session.run(outputs, {**feeds, **noise})
+
+    def __getattr__(self, name):
+        return getattr(self.session, name)
 
 
 class PiperEngine:
@@ -65,7 +123,12 @@ class PiperEngine:
         import numpy as np
         from piper import SynthesisConfig
 
-        voice = _load(self.model, self.config)
+        import dataclasses
+        import hashlib
+
+        shared = _load(self.model, self.config)
+        seed = int.from_bytes(hashlib.sha256(f"{text}\0{length_scale!r}".encode()).digest()[:8], "little")
+        voice = dataclasses.replace(shared, session=_SeededSession(shared.session, seed))
         if self.speaker is not None and self.speaker >= max(1, voice.config.num_speakers):
             raise ResolveError(f"speaker {self.speaker} is out of range: {self.model.name} has "
                                f"{voice.config.num_speakers} speaker(s)")
