@@ -110,20 +110,25 @@ def test_second_build_calls_no_backend_and_is_byte_identical(built_copy, monkeyp
     assert film.read_bytes() == before
 
 
-def test_editing_one_line_rebuilds_only_that_shot(built_copy, monkeypatch):
+@pytest.mark.parametrize("old, new, line_id, segments", [
+    # a shot between two cuts: exactly its own segment is re-encoded
+    ("Show me the trend, not the number.", "Show me the trend.", "3.0", ["console"]),
+    # a shot whose tail dissolves into the next: its segment and that dissolve
+    ("It is climbing. Slowly, but it is climbing.", "It is climbing. Slowly.", "4.0", ["trend", "trend>pad-card"]),
+])
+def test_editing_one_line_rebuilds_only_that_shot(built_copy, monkeypatch, old, new, line_id, segments):
     text = built_copy.read_text()
-    edited = text.replace("It is climbing. Slowly, but it is climbing.", "It is climbing. Slowly.")
-    assert edited != text
-    built_copy.write_text(edited)
+    assert old in text
+    built_copy.write_text(text.replace(old, new))
     calls = _count_backend_calls(monkeypatch)
     report = build_film(plan_film(load_screenplay(built_copy), preview=True), built_copy.parent / "out")
     assert calls["voice"] == 1
-    assert report.built["line"] == ["4.0"]
-    # the shot and the dissolve that shows its tail: nothing else is encoded
-    assert sorted(report.built["segment"]) == ["trend", "trend>pad-card"]
-    assert calls["encode"] == 2
+    assert report.built["line"] == [line_id]
+    assert sorted(report.built["segment"]) == segments
+    assert calls["encode"] == len(segments)
     assert report.built["mix"] == ["mix"] and report.built["cut"] == ["cut"]
     assert "picture" not in report.built
+    assert len(report.reused["segment"]) == 12 - len(segments)
 
 
 def test_changed_cast_rebuilds_that_actors_lines(built_copy):
