@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
-from filmmaker import __version__
 from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.export import subtitle_cues, to_srt
@@ -29,9 +27,10 @@ RATE = 48_000
 
 
 class Reporter(Protocol):
+    """Where progress goes: the CLI draws bars, tests and libraries stay quiet."""
+
     def stage(self, name: str, total: int) -> None: ...
     def advance(self, name: str) -> None: ...
-    def warn(self, message: str) -> None: ...
 
 
 class QuietReporter:
@@ -39,9 +38,6 @@ class QuietReporter:
         pass
 
     def advance(self, name: str) -> None:
-        pass
-
-    def warn(self, message: str) -> None:
         pass
 
 
@@ -187,8 +183,15 @@ class FilmBuilder:
         line_keys = {pl.id: self.line_key(pl) for ps in self.plan.shots for pl in ps.lines}
         line_samples = self.make_lines(line_keys)
         line_seconds = {lid: n / RATE for lid, n in line_samples.items()}
-        timing = time_film(self.plan, line_seconds, self.footage_seconds())
+        footage_seconds = self.footage_seconds()
+        timing = time_film(self.plan, line_seconds, footage_seconds)
         self.report.timing = timing
+        for index, usable in footage_seconds.items():
+            shown = timing.seconds(timing.frames[index])
+            if shown > usable + 0.05:
+                self.report.warnings.append(
+                    f"shot {self.plan.shots[index].id!r}: the footage has {usable:.2f} s after its in-point "
+                    f"but the shot runs {shown:.2f} s; its last frame is held for the rest")
         picture_keys = {ps.index: self.picture_key(ps) for ps in self.plan.shots}
         segments = self.segments(timing, picture_keys, line_keys)
         mix_key = self.mix_key(timing, line_keys, line_samples)

@@ -71,7 +71,7 @@ def validate(screenplay: Path = typer.Argument(..., help="The screenplay YAML fi
 
 
 class RichReporter:
-    """Progress bars per stage; warnings printed above them."""
+    """A progress bar per stage (voices, pictures, segments in frames, mix, join)."""
 
     def __init__(self, progress):
         self.progress = progress
@@ -84,9 +84,6 @@ class RichReporter:
     def advance(self, name: str) -> None:
         if name in self.tasks:
             self.progress.advance(self.tasks[name])
-
-    def warn(self, message: str) -> None:
-        self.progress.console.print(f"[yellow]warning:[/yellow] {message}")
 
 
 @app.command()

@@ -56,3 +56,21 @@ def test_kept_footage_sound_and_a_file_cue_are_in_the_mix(tmp_path):
     # the 1.5 s file was looped to fill its 3 s cue: still sounding in the cue's last second
     last_second = audio[int((spans[2][1] - 1.0) * 48000):int((spans[2][1] - 0.3) * 48000)]
     assert tone_level(last_second, 330) > level(spans[1], 330) + 30
+
+
+def test_footage_shorter_than_its_shot_holds_its_last_frame_with_a_warning(tmp_path):
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(tmp_path / "short.mp4")], check=True)
+    (tmp_path / "film.yaml").write_text(textwrap.dedent("""\
+        title: Held
+        format: {width: 160, height: 90, fps: 25}
+        scenes:
+          - heading: INT. ROOM - DAY
+            shots:
+              - id: held
+                picture: {footage: short.mp4, in: 1.0}
+                duration: 2
+        """))
+    report = build_film(plan_film(load_screenplay(tmp_path / "film.yaml")), tmp_path / "out")
+    assert report.frames == 50
+    assert len(report.warnings) == 1 and "shot 'held'" in report.warnings[0] and "held" in report.warnings[0]
