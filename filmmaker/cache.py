@@ -15,6 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def content_key(fields: dict[str, Any]) -> str:
     """Hash of everything that determines an artifact's bytes (canonical JSON, sorted keys)."""
@@ -41,6 +44,7 @@ def atomic_path(final: Path) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; a film should open like any file
         os.replace(tmp_path, final)
     finally:
         tmp_path.unlink(missing_ok=True)

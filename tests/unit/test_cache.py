@@ -50,6 +50,17 @@ def test_artifact_without_record_is_not_served(tmp_path):
     assert cache.get("cut", "01" * 32, ".mp4") is None
 
 
+def test_atomic_path_gives_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    with atomic_path(tmp_path / "film.mp4") as tmp:
+        tmp.write_bytes(b"cut")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "film.mp4").stat().st_mode) == 0o666 & ~umask != 0o600
+
+
 def test_atomic_path_keeps_the_old_file_until_success(tmp_path):
     final = tmp_path / "film.mp4"
     final.write_bytes(b"previous good cut")
