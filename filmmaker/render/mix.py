@@ -28,9 +28,9 @@ def loop_length(n: int, bpm: float | None, rate: int = RATE) -> int:
 def fit_cue(track: np.ndarray, span: int, bpm: float | None, volume: float, fade_in: float,
             fade_out: float, rate: int = RATE) -> np.ndarray:
     """Exactly `span` samples of `track` (n, 2): trimmed, or looped on bar lines with crossfades."""
-    xf = int(LOOP_CROSSFADE * rate)
-    if len(track) >= span or len(track) <= 2 * xf:
-        body = np.resize(track, (span, track.shape[1])) if len(track) < span else track[:span]
+    xf = min(int(LOOP_CROSSFADE * rate), len(track) // 4)  # short tracks get shorter crossfades
+    if len(track) >= span:
+        body = track[:span]
     else:
         loop = loop_length(len(track) - xf, bpm, rate)
         body = np.zeros((span + len(track), track.shape[1]), np.float32)
