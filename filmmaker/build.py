@@ -8,8 +8,10 @@ a few small records and touches no media.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -51,6 +53,7 @@ class BuildReport:
     reused: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     timing: Timing | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
 
     def count(self, kind: str) -> tuple[int, int]:
         return len(self.built.get(kind, [])), len(self.reused.get(kind, []))
@@ -179,9 +182,12 @@ class FilmBuilder:
     # -- the build ---------------------------------------------------------------------------------
 
     def build(self, outdir: Path) -> BuildReport:
-        self.resolve()
-        line_keys = {pl.id: self.line_key(pl) for ps in self.plan.shots for pl in ps.lines}
-        line_samples = self.make_lines(line_keys)
+        clock = _StageClock(self.report.stage_seconds)
+        with clock("resolve"):
+            self.resolve()
+            line_keys = {pl.id: self.line_key(pl) for ps in self.plan.shots for pl in ps.lines}
+        with clock("voices"):
+            line_samples = self.make_lines(line_keys)
         line_seconds = {lid: n / RATE for lid, n in line_samples.items()}
         footage_seconds = self.footage_seconds()
         timing = time_film(self.plan, line_seconds, footage_seconds)
@@ -198,14 +204,19 @@ class FilmBuilder:
         cut_key = content_key({"kind": "cut", "v": VERSIONS["cut"], "segments": [s.key for s in segments],
                                "mix": mix_key, "fps": str(self.enc.fps)})
         if not self.cache.has("cut", cut_key, ".mp4"):
-            self.make_pictures(timing, picture_keys)
-            self.make_segments(timing, segments, picture_keys, line_keys)
-            self.make_mix(timing, mix_key, line_keys, line_samples)
-            self.make_cut(cut_key, segments, mix_key)
+            with clock("pictures"):
+                self.make_pictures(timing, picture_keys)
+            with clock("segments"):
+                self.make_segments(timing, segments, picture_keys, line_keys)
+            with clock("mix"):
+                self.make_mix(timing, mix_key, line_keys, line_samples)
+            with clock("join"):
+                self.make_cut(cut_key, segments, mix_key)
         else:
             self._note("cut", "cut", built=False)
-        self.write_outputs(outdir, cut_key, timing, line_seconds)
-        self.file_hash.save()
+        with clock("write"):
+            self.write_outputs(outdir, cut_key, timing, line_seconds)
+            self.file_hash.save()
         return self.report
 
     def make_lines(self, line_keys: dict[str, str]) -> dict[str, int]:
@@ -467,6 +478,19 @@ class FilmBuilder:
             atomic_write_bytes(subtitles, text)
         self.report.film, self.report.subtitles = film, subtitles
         self.report.frames, self.report.seconds = timing.total_frames, timing.total_seconds
+
+
+class _StageClock:
+    def __init__(self, into: dict[str, float]):
+        self.into = into
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.into[stage] = self.into.get(stage, 0.0) + time.perf_counter() - started
 
 
 def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None) -> BuildReport:

@@ -118,6 +118,9 @@ def build(
     out.print(f"[green]built[/green] {report.film} ({report.seconds:.2f} s, {report.frames} frames) "
               f"and {report.subtitles.name} in {time.perf_counter() - started:.1f} s")
     out.print(f"  {summary}", highlight=False)
+    stages = ", ".join(f"{name} {secs:.1f} s" for name, secs in report.stage_seconds.items() if secs >= 0.05)
+    if stages:
+        out.print(f"  time: {stages}", highlight=False)
 
 
 @app.command()
