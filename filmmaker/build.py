@@ -9,6 +9,7 @@ a few small records and touches no media.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import shutil
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from filmmaker.direction import DIRECTIONS, parse_parenthetical
 from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.export import subtitle_cues, to_srt
@@ -24,7 +26,7 @@ from filmmaker.render.encoding import Encoding
 from filmmaker.screenplay.model import ANCHORS
 
 # Bump a stage's version when its code changes the bytes it makes: old entries stop matching.
-VERSIONS = {"line": 3, "picture": 1, "segment": 1, "cue": 2, "mix": 2, "cut": 2, "probe": 1}
+VERSIONS = {"line": 4, "picture": 1, "segment": 1, "cue": 2, "mix": 2, "cut": 2, "probe": 1}
 RATE = 48_000
 
 
@@ -158,8 +160,10 @@ class FilmBuilder:
     def line_key(self, pl) -> str:
         engine = self._engines[pl.actor.id]
         spec = pl.actor.voice
+        direction, _ = parse_parenthetical(pl.line.parenthetical)
         return content_key({"kind": "line", "v": VERSIONS["line"], "text": pl.line.text,
-                            "engine": engine.identity(), "pitch": spec.pitch, "rate": spec.rate})
+                            "engine": engine.identity(), "pitch": spec.pitch, "rate": spec.rate,
+                            "timbre": spec.timbre, "direction": dataclasses.asdict(direction)})
 
     def picture_key(self, ps: PlannedShot) -> str:
         picture = ps.shot.picture
@@ -183,6 +187,7 @@ class FilmBuilder:
 
     def build(self, outdir: Path) -> BuildReport:
         clock = _StageClock(self.report.stage_seconds)
+        self.report.warnings.extend(unknown_directions(self.plan))
         with clock("resolve"):
             self.resolve()
             line_keys = {pl.id: self.line_key(pl) for ps in self.plan.shots for pl in ps.lines}
@@ -235,7 +240,8 @@ class FilmBuilder:
         if todo:
             from filmmaker.voices import speak
         for pl in todo:
-            audio = speak(self._engines[pl.actor.id], pl.line.text, pl.actor.voice)
+            direction, _ = parse_parenthetical(pl.line.parenthetical)
+            audio = speak(self._engines[pl.actor.id], pl.line.text, pl.actor.voice, direction)
             with self.cache.put("line", line_keys[pl.id], ".f32", {"samples": len(audio)}) as tmp:
                 audio.tofile(tmp)
             samples[pl.id] = len(audio)
@@ -478,6 +484,18 @@ class FilmBuilder:
             atomic_write_bytes(subtitles, text)
         self.report.film, self.report.subtitles = film, subtitles
         self.report.frames, self.report.seconds = timing.total_frames, timing.total_seconds
+
+
+def unknown_directions(plan: Plan) -> list[str]:
+    """One warning per parenthetical word that changes nothing but the subtitles."""
+    seen: dict[str, str] = {}
+    for ps in plan.shots:
+        for pl in ps.lines:
+            for word in parse_parenthetical(pl.line.parenthetical)[1]:
+                seen.setdefault(word, ps.id)
+    known = ", ".join(DIRECTIONS)
+    return [f"parenthetical {word!r} (first in shot {shot!r}) is not a direction filmmaker performs; it stays "
+            f"in the subtitles only (performed: {known})" for word, shot in seen.items()]
 
 
 class _StageClock:

@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from filmmaker.errors import FilmmakerError, ScreenplayError
 
@@ -147,6 +148,68 @@ def plan(
         table.add_row(*row)
     out.print(table)
     out.print(totals, highlight=False)
+
+
+@app.command()
+def voices() -> None:
+    """List the voice engines, their voices and licences."""
+    from filmmaker.catalog import all_voices
+
+    table = Table(title="Voices")
+    for column in ("engine", "voice", "licence", "notes"):
+        table.add_column(column, overflow="fold")
+    for entry in all_voices():
+        table.add_row(*(Text(cell) for cell in (entry.engine, entry.voice, entry.licence, entry.note)))
+    out.print(table)
+
+
+def _find_screenplay(given: Path | None) -> Path:
+    if given is not None:
+        return given
+    candidates = sorted(Path.cwd().glob("*.yaml")) + sorted(Path.cwd().glob("*.yml"))
+    if len(candidates) != 1:
+        found = ", ".join(p.name for p in candidates) or "none"
+        raise FilmmakerError(f"name the screenplay with -s SCREENPLAY (YAML files here: {found})")
+    return candidates[0]
+
+
+@app.command()
+def say(
+    actor: str = typer.Argument(..., help="An actor id, or a role from `cast`."),
+    text: str = typer.Argument(..., help="What to say."),
+    screenplay: Optional[Path] = typer.Option(None, "-s", "--screenplay", help="The screenplay the actor is in [default: the only *.yaml here]."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="WAV file to write [default: say-ACTOR.wav]."),
+    parenthetical: Optional[str] = typer.Option(None, "-p", "--parenthetical", help="A direction, e.g. whispering."),
+) -> None:
+    """Preview an actor's voice, with its settings, speaking TEXT."""
+    from filmmaker.backends.voice import open_voice
+    from filmmaker.cache import FileHashes, atomic_path
+    from filmmaker.direction import parse_parenthetical
+    from filmmaker.render.audio import RATE, loudness
+    from filmmaker.voices import speak
+
+    try:
+        sp = _load(_find_screenplay(screenplay))
+        actor_id = sp.cast.get(actor, actor)
+        if actor_id not in sp.actors:
+            raise FilmmakerError(f"no actor or role {actor!r} in {sp.path.name}; actors: "
+                                 f"{', '.join(sorted(sp.actors))}; roles: {', '.join(sorted(sp.cast))}")
+        spec = sp.actors[actor_id].voice
+        hashes = FileHashes(sp.root / ".filmmaker" / "file-hashes.json")
+        direction, unknown = parse_parenthetical(parenthetical)
+        audio = speak(open_voice(spec, hashes), text, spec, direction)
+        hashes.save()
+    except FilmmakerError as exc:
+        _fail(exc)
+    for word in unknown:
+        err.print(f"[yellow]warning:[/yellow] {word!r} is not a direction filmmaker performs")
+    import soundfile
+
+    target = output or Path(f"say-{actor_id}.wav")
+    with atomic_path(target) as tmp:
+        soundfile.write(tmp, audio, RATE, subtype="PCM_16", format="WAV")
+    out.print(f"[green]wrote[/green] {target} ({len(audio) / RATE:.2f} s, {loudness(audio):.1f} LUFS, "
+              f"{spec.engine} voice of {actor_id})")
 
 
 @app.command()

@@ -130,8 +130,9 @@ def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[
     for ps in plan.shots:
         t = LEAD_IN
         for pl in ps.lines:
+            t += pl.line.pause_before
             line_starts[pl.id] = t
-            t += line_seconds[pl.id] + GAP
+            t += line_seconds[pl.id] + pl.line.pause_after + GAP
         needed = t - GAP + TAIL if ps.lines else 0.0
         duration = ps.shot.duration
         if duration is None:

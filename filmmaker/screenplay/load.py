@@ -37,7 +37,7 @@ from filmmaker.screenplay.model import (
 )
 from filmmaker.screenplay.yamlsafe import compose_yaml
 
-VOICE_ENGINES = ("piper",)
+VOICE_ENGINES = ("piper", "espeak", "coqui")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
@@ -244,20 +244,36 @@ class _Reader:
         return actors
 
     def voice(self, node: yaml.Node, field: str) -> VoiceSpec:
-        m = self.mapping(node, field, ("engine", "model", "speaker", "pitch", "rate"))
+        m = self.mapping(node, field, ("engine", "model", "speaker", "pitch", "rate", "timbre", "sample",
+                                       "language"))
         engine = self.choice(m["engine"], f"{field}.engine", VOICE_ENGINES, "piper") if "engine" in m else "piper"
-        model = VoiceSpec.model
+        model = None
         if "model" in m:
-            model = self.text(m["model"], f"{field}.model", model)
-            if model.endswith(".onnx"):
+            model = self.text(m["model"], f"{field}.model") or None
+            if model and engine == "piper" and model.endswith(".onnx"):
                 path = self.file(m["model"], f"{field}.model", {".onnx"}, "a piper voice")
-                model = str(path) if path else VoiceSpec.model
-        speaker = None
+                model = str(path) if path else None
+            elif model and engine == "coqui" and ("/" in model and not model.startswith("tts_models/")
+                                                  or model.startswith((".", "~"))):
+                path = (self.root / model).expanduser().resolve()  # a local model folder
+                if not path.is_dir():
+                    self.fail(m["model"], f"{field}.model", f"model folder not found: {path}; put the "
+                              "Coqui model's config.json and checkpoint there, or give a model name")
+                model = str(path)
+        speaker: int | str | None = None
         if "speaker" in m and not _is_null(m["speaker"]):
-            speaker = self.integer(m["speaker"], f"{field}.speaker", 0, 0, 10_000)
+            if _scalar_number(m["speaker"]) is not None or engine != "coqui":
+                speaker = self.integer(m["speaker"], f"{field}.speaker", 0, 0, 10_000)
+            else:
+                speaker = self.text(m["speaker"], f"{field}.speaker") or None
         pitch = self.number(m["pitch"], f"{field}.pitch", 0.0, low=-12, high=12) if "pitch" in m else 0.0
         rate = self.number(m["rate"], f"{field}.rate", 1.0, low=0.5, high=2.0) if "rate" in m else 1.0
-        return VoiceSpec(engine, model, speaker, pitch, rate)
+        timbre = self.number(m["timbre"], f"{field}.timbre", 0.0, low=-8, high=8) if "timbre" in m else None
+        sample = self.file(m["sample"], f"{field}.sample", AUDIO_SUFFIXES, "a recording") if "sample" in m else None
+        if "sample" in m and engine != "coqui":
+            self.fail(m["sample"], f"{field}.sample", "voice cloning from a sample needs `engine: coqui`")
+        language = self.text(m["language"], f"{field}.language") if "language" in m else None
+        return VoiceSpec(engine, model, speaker, pitch, rate, timbre, sample, language)
 
     def cast(self, node: yaml.Node, actors: dict[str, Actor]) -> tuple[dict[str, str], dict[str, Pos]]:
         cast: dict[str, str] = {}
@@ -370,7 +386,8 @@ class _Reader:
         return Picture(kind, source, path, start, end, keep_audio, anchor, **colours)
 
     def line(self, node: yaml.Node, field: str, cast: dict[str, str]) -> Line:
-        m = self.mapping(node, field, ("speaker", "text", "parenthetical"), required=("speaker", "text"))
+        m = self.mapping(node, field, ("speaker", "text", "parenthetical", "pause_before", "pause_after"),
+                         required=("speaker", "text"))
         pos = {key: _pos(value) for key, value in m.items()}
         speaker = self.text(m["speaker"], f"{field}.speaker") if "speaker" in m else ""
         if speaker and speaker not in cast:
@@ -381,7 +398,9 @@ class _Reader:
         parenthetical = None
         if "parenthetical" in m:
             parenthetical = self.text(m["parenthetical"], f"{field}.parenthetical").strip("() ") or None
-        return Line(speaker, text, parenthetical, pos=pos)
+        pauses = {name: self.number(m[name], f"{field}.{name}", 0.0, low=0, high=10) if name in m else 0.0
+                  for name in ("pause_before", "pause_after")}
+        return Line(speaker, text, parenthetical, pos=pos, **pauses)
 
     def transition(self, node: yaml.Node, field: str) -> Transition:
         if isinstance(node, yaml.ScalarNode):

@@ -31,11 +31,14 @@ class Format:
 
 @dataclass(frozen=True)
 class VoiceSpec:
-    engine: str = "piper"
-    model: str = "en_US-joe-medium"  # a bundled voice name, or a path to a .onnx file
-    speaker: int | None = None
+    engine: str = "piper"  # piper, espeak or coqui
+    model: str | None = None  # engine-specific: a voice name, a file or a folder; None = the engine's default
+    speaker: int | str | None = None  # a speaker of a multi-speaker model (index, or name for coqui)
     pitch: float = 0.0  # semitones
     rate: float = 1.0  # >1 speaks faster
+    timbre: float | None = None  # formant shift in semitones; None = the formants move with the pitch
+    sample: Path | None = None  # a recording of the person, for voice cloning (coqui XTTS)
+    language: str | None = None  # for multilingual models, e.g. "en"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Line:
     speaker: str  # a role name from `cast`
     text: str
     parenthetical: str | None = None
+    pause_before: float = 0.0  # seconds of held silence before the line, beyond the usual gap
+    pause_after: float = 0.0
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 

@@ -564,7 +564,7 @@ def test_bad_actor_and_voice(film):
     ]
     by_field = {p.field: p.message for p in found}
     assert by_field["actors.a"] == "missing required key 'voice'"
-    assert by_field["actors.b.voice.engine"] == "'pipr' is not one of piper (did you mean 'piper'?)"
+    assert by_field["actors.b.voice.engine"] == "'pipr' is not one of piper, espeak, coqui (did you mean 'piper'?)"
     assert by_field["actors.b.voice.pitch"] == "must be between -12 and 12, got 20"
     assert by_field["actors.b.voice.rate"] == "must be between 0.5 and 2, got 0.1"
     assert by_field["actors.b.voice.speaker"] == "expected a whole number, got text 'two'"

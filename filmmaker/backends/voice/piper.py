@@ -103,16 +103,24 @@ class PiperEngine:
 
     @classmethod
     def resolve(cls, spec: VoiceSpec, file_hash) -> "PiperEngine":
-        if spec.model == BUNDLED:
+        if spec.model in (None, BUNDLED):
             model, config = bundled_model()
         else:
             model = Path(spec.model)
             config = model.with_name(model.name + ".json")
             if not model.is_file():
                 raise ResolveError(f"piper voice not found: {model}; download a voice (.onnx and "
-                                   ".onnx.json) from the piper voices list and give its path")
+                                   ".onnx.json) from the piper voices list and give its path, or use "
+                                   f"the bundled {BUNDLED!r}")
             if not config.is_file():
                 raise ResolveError(f"piper voice config not found: {config}; it must sit beside the .onnx")
+        if spec.speaker is not None:
+            import json
+
+            speakers = json.loads(config.read_text(encoding="utf-8")).get("num_speakers", 1)
+            if spec.speaker >= max(1, speakers):
+                raise ResolveError(f"speaker {spec.speaker} is out of range: {model.name} has {speakers} "
+                                   f"speaker(s), numbered from 0")
         return cls(model, config, file_hash(model), spec.speaker)
 
     def identity(self) -> dict:
@@ -120,18 +128,15 @@ class PiperEngine:
                 "model_sha256": self.model_sha256, "speaker": self.speaker}
 
     def synthesize(self, text: str, length_scale: float) -> tuple[np.ndarray, int]:
-        import numpy as np
-        from piper import SynthesisConfig
-
         import dataclasses
         import hashlib
+
+        import numpy as np
+        from piper import SynthesisConfig
 
         shared = _load(self.model, self.config)
         seed = int.from_bytes(hashlib.sha256(f"{text}\0{length_scale!r}".encode()).digest()[:8], "little")
         voice = dataclasses.replace(shared, session=_SeededSession(shared.session, seed))
-        if self.speaker is not None and self.speaker >= max(1, voice.config.num_speakers):
-            raise ResolveError(f"speaker {self.speaker} is out of range: {self.model.name} has "
-                               f"{voice.config.num_speakers} speaker(s)")
         base = voice.config.length_scale or 1.0
         config = SynthesisConfig(speaker_id=self.speaker, length_scale=base * length_scale,
                                  normalize_audio=False)
