@@ -65,6 +65,11 @@ def validate(screenplay: Path = typer.Argument(..., help="The screenplay YAML fi
         sp = _load(screenplay)
     except FilmmakerError as exc:
         _fail(exc)
+    from filmmaker.build import unknown_directions
+    from filmmaker.plan import plan_film
+
+    for warning in unknown_directions(plan_film(sp)):
+        err.print(f"[yellow]warning:[/yellow] {warning}")
     n_shots = sum(len(s.shots) for s in sp.scenes)
     n_lines = sum(len(shot.lines) for _, shot in sp.shots())
     out.print(f"[green]ok[/green] {screenplay}: {len(sp.scenes)} scenes, {n_shots} shots, {n_lines} lines, "

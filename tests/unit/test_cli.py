@@ -76,3 +76,37 @@ def test_new_copies_the_example_and_refuses_a_non_empty_folder(tmp_path):
     assert run("validate", target / "the-launch.yaml").returncode == 0
     again = run("new", target)
     assert again.returncode == 2 and "not empty" in again.stderr
+
+
+def test_validate_warns_once_about_a_parenthetical_it_cannot_perform(example):
+    result = run("validate", example)
+    assert result.returncode == 0
+    assert result.stderr.count("parenthetical 'hesitant'") == 1
+
+
+def test_voices_lists_engines_and_licences():
+    result = run("voices")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    for expected in ("piper", "en_US-joe-medium", "CC0", "espeak", "GPL-3.0", "coqui"):
+        assert expected in text, expected
+
+
+def test_say_writes_an_actors_line_by_role_and_refuses_strangers(example, tmp_path):
+    import soundfile
+
+    target = tmp_path / "flight.wav"
+    result = run("say", "FLIGHT", "All stations report go.", "-s", example, "-o", target, "-p", "whispering")
+    assert result.returncode == 0, result.stderr
+    assert "voice of lav" in result.stdout and "-32.0 LUFS" in result.stdout
+    audio, rate = soundfile.read(target)
+    assert rate == 48_000 and 1.0 < len(audio) / rate < 4.0
+    stranger = run("say", "NOBODY", "Hello.", "-s", example, "-o", tmp_path / "x.wav")
+    assert stranger.returncode == 2 and "no actor or role 'NOBODY'" in stranger.stderr
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_say_finds_the_only_screenplay_in_the_folder(example):
+    result = run("say", "eileen", "Go.", cwd=example.parent)
+    assert result.returncode == 0, result.stderr
+    assert (example.parent / "say-eileen.wav").is_file()
