@@ -34,6 +34,10 @@ def _fail(exc: FilmmakerError) -> None:
     raise typer.Exit(2)
 
 
+def _warn(message: str) -> None:
+    err.print(Text("warning: ", style="yellow") + Text(message))
+
+
 def _load(path: Path):
     from filmmaker.screenplay import load_screenplay
 
@@ -69,7 +73,7 @@ def validate(screenplay: Path = typer.Argument(..., help="The screenplay YAML fi
     from filmmaker.plan import plan_film
 
     for warning in unknown_directions(plan_film(sp)):
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        _warn(warning)
     n_shots = sum(len(s.shots) for s in sp.scenes)
     n_lines = sum(len(shot.lines) for _, shot in sp.shots())
     out.print(f"[green]ok[/green] {screenplay}: {len(sp.scenes)} scenes, {n_shots} shots, {n_lines} lines, "
@@ -118,7 +122,7 @@ def build(
     except FilmmakerError as exc:
         _fail(exc)
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        _warn(warning)
     summary = ", ".join(f"{kind} {report.count(kind)[0]} built/{report.count(kind)[1]} cached"
                         for kind in ("line", "picture", "segment", "mix", "cut") if sum(report.count(kind)))
     out.print(f"[green]built[/green] {report.film} ({report.seconds:.2f} s, {report.frames} frames) "
@@ -207,7 +211,7 @@ def say(
     except FilmmakerError as exc:
         _fail(exc)
     for word in unknown:
-        err.print(f"[yellow]warning:[/yellow] {word!r} is not a direction filmmaker performs")
+        _warn(f"{word!r} is not a direction filmmaker performs")
     import soundfile
 
     target = output or Path(f"say-{actor_id}.wav")
