@@ -26,11 +26,13 @@ EDGE_FADE = 0.012  # seconds: no line starts or ends with a click
 def speakable(text: str) -> str:
     """The text without emoji, pictographs and invisible format characters, which phonemizers
     would otherwise read out by name ("slightly smiling face") in the middle of a line."""
+    text = "".join(" " if c in "\t\n\r" else c for c in text)
     return "".join(c for c in text if unicodedata.category(c) not in UNSPOKEN and not _is_variation_selector(c))
 
 
-# other symbols (emoji), modifiers (skin tones), format (zero-width joiner), private and unassigned
-UNSPOKEN = {"So", "Sk", "Cf", "Co", "Cs", "Cn"}
+# other symbols (emoji), modifiers (skin tones), format (zero-width joiner), control (NUL would
+# crash the phonemizer), private and unassigned
+UNSPOKEN = {"So", "Sk", "Cf", "Cc", "Co", "Cs", "Cn"}
 
 
 def _is_variation_selector(c: str) -> bool:
