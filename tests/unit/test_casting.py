@@ -24,6 +24,7 @@ from filmmaker.render.spectral import FRAME, envelope
 from filmmaker.screenplay import load_screenplay
 from filmmaker.screenplay.model import VoiceSpec
 from filmmaker.voices import speak
+from speech import semitones, yin  # tests/speech.py
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "the-launch.yaml"
 
@@ -54,53 +55,6 @@ CAST_WER = 0.5
 
 # -- measuring tools ---------------------------------------------------------------------------------
 
-def yin(audio: np.ndarray, rate: int = RATE, lo: float = 50.0, hi: float = 400.0,
-        threshold: float = 0.2, gate_db: float = 35.0):
-    """YIN pitch track (de Cheveigne & Kawahara 2002) on 30 ms windows every 10 ms, at 16 kHz.
-
-    Returns (f0 in Hz, NaN where unvoiced; frame centres in 48 kHz samples). A frame is voiced when
-    its cumulative-mean-normalized difference dips below `threshold` and it is within `gate_db` of
-    the loudest frame; the first dip below the threshold is taken.
-
-    In vowels like the /i/ of "we" the fundamental is weak and the signal repeats almost as well
-    at half the period, so a frame can read an octave high (the autocorrelation tracker in
-    test_voices does the same, and sees a 1-semitone F0 change from a timbre shift that leaves
-    every frame's F0 untouched). As in two-pass trackers, frames more than 7 semitones above the
-    utterance's median are folded down an octave until the median settles.
-    """
-    from scipy.signal import resample_poly
-
-    x = resample_poly(audio.astype(np.float64), 1, 3)
-    sr = rate / 3
-    win, hop = int(0.03 * sr), int(0.01 * sr)
-    max_lag, min_lag = int(sr / lo), int(sr / hi)
-    n = max(0, (len(x) - win - max_lag) // hop)
-    rms = np.array([np.sqrt(np.mean(x[k * hop:k * hop + win] ** 2)) for k in range(n)])
-    loud = rms > (rms.max() if n else 0) * 10 ** (-gate_db / 20)
-    f0 = np.full(n, np.nan)
-    lags = np.arange(1, max_lag + 1)
-    for k in np.nonzero(loud)[0]:
-        seg = x[k * hop:k * hop + win + max_lag]
-        shifted = np.lib.stride_tricks.sliding_window_view(seg[1:], win)[:max_lag]
-        diff = np.sum((shifted - seg[:win]) ** 2, axis=1)
-        cmnd = (diff * lags / np.maximum(np.cumsum(diff), 1e-12))[min_lag - 1:]
-        below = np.nonzero(cmnd < threshold)[0]
-        if not len(below):
-            continue
-        t = int(below[0])
-        while t + 1 < len(cmnd) and cmnd[t + 1] < cmnd[t]:
-            t += 1
-        a, b, c = (cmnd[t - 1], cmnd[t], cmnd[t + 1]) if 0 < t < len(cmnd) - 1 else (0, 0, 0)
-        offset = 0.5 * (a - c) / (a - 2 * b + c) if a - 2 * b + c > 0 else 0.0
-        f0[k] = sr / (t + min_lag + offset)
-    for _ in range(4):
-        voiced = ~np.isnan(f0)
-        if voiced.any():
-            f0[voiced] = np.where(f0[voiced] > np.median(f0[voiced]) * 2 ** (7 / 12), f0[voiced] / 2, f0[voiced])
-    centres = (np.arange(n) * hop + win // 2) * 3
-    return f0, centres
-
-
 def voiced_spectra(audio: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Magnitude spectra (bins x frames) of Hann-windowed FRAME-sample frames at the given centres."""
     starts = np.clip(centres - FRAME // 2, 0, len(audio) - FRAME)
@@ -111,7 +65,7 @@ def voiced_spectra(audio: np.ndarray, centres: np.ndarray) -> np.ndarray:
 def measure(audio: np.ndarray) -> dict:
     """Median F0 (Hz), envelope (dB at ENVELOPE_BAND, mean removed) and spectral centroid (Hz),
     all over the voiced frames."""
-    f0, centres = yin(audio)
+    f0, _, _, centres = yin(audio)
     voiced = ~np.isnan(f0)
     assert voiced.sum() >= 20, f"only {voiced.sum()} voiced frames: the tracker or the voice is broken"
     magnitude = voiced_spectra(audio, centres[voiced])
@@ -122,10 +76,6 @@ def measure(audio: np.ndarray) -> dict:
     centroid = float(np.median((power * freqs[:, None]).sum(axis=0) / power.sum(axis=0)))
     return {"f0": float(np.median(f0[voiced])), "envelope": env - env.mean(), "centroid": centroid,
             "track": f0, "samples": len(audio)}
-
-
-def semitones(a: float, b: float) -> float:
-    return float(12 * np.log2(a / b))
 
 
 def envelope_distance(a: np.ndarray, b: np.ndarray) -> float:

@@ -22,6 +22,7 @@ from filmmaker.render.audio import DIALOGUE_LUFS, RATE, loudness
 from filmmaker.screenplay import parse_screenplay
 from filmmaker.screenplay.model import VoiceSpec
 from filmmaker.voices import speak
+from speech import semitones, yin  # tests/speech.py
 
 SENTENCE = "Cold is normal before a night launch, so check the fuel lines."
 SILENT_DBFS = -50.0
@@ -29,58 +30,12 @@ SILENT_DBFS = -50.0
 
 # -- measuring tools ---------------------------------------------------------------------------------
 
-def yin(audio: np.ndarray, rate: int = RATE, lo: float = 50.0, hi: float = 400.0,
-        threshold: float = 0.2, gate_db: float = 35.0):
-    """YIN pitch track (de Cheveigne & Kawahara 2002) on 30 ms windows every 10 ms, at 16 kHz.
-
-    Returns (f0 in Hz, NaN where unvoiced; aperiodicity = the CMND dip, 0 for a pure tone, ~1 for
-    noise; loud = frames within `gate_db` of the loudest). A frame is voiced when its dip is below
-    `threshold`; the first dip below it is taken. Where the fundamental is weak (the /i/ of "we")
-    that dip can sit at half the period, so, as in two-pass trackers, frames more than 7 semitones
-    above the median are folded down an octave until the median settles.
-    """
-    from scipy.signal import resample_poly
-
-    x = resample_poly(audio.astype(np.float64), 1, 3)
-    sr = rate / 3
-    win, hop = int(0.03 * sr), int(0.01 * sr)
-    max_lag, min_lag = int(sr / lo), int(sr / hi)
-    n = max(0, (len(x) - win - max_lag) // hop)
-    rms = np.array([np.sqrt(np.mean(x[k * hop:k * hop + win] ** 2)) for k in range(n)])
-    loud = rms > (rms.max() if n else 0) * 10 ** (-gate_db / 20)
-    f0, aperiodicity = np.full(n, np.nan), np.ones(n)
-    lags = np.arange(1, max_lag + 1)
-    for k in np.nonzero(loud)[0]:
-        seg = x[k * hop:k * hop + win + max_lag]
-        shifted = np.lib.stride_tricks.sliding_window_view(seg[1:], win)[:max_lag]
-        diff = np.sum((shifted - seg[:win]) ** 2, axis=1)
-        cmnd = (diff * lags / np.maximum(np.cumsum(diff), 1e-12))[min_lag - 1:]
-        below = np.nonzero(cmnd < threshold)[0]
-        t = int(below[0]) if len(below) else int(np.argmin(cmnd))
-        while t + 1 < len(cmnd) and cmnd[t + 1] < cmnd[t]:
-            t += 1
-        aperiodicity[k] = cmnd[t]
-        if cmnd[t] < threshold:
-            a, b, c = (cmnd[t - 1], cmnd[t], cmnd[t + 1]) if 0 < t < len(cmnd) - 1 else (0, 0, 0)
-            offset = 0.5 * (a - c) / (a - 2 * b + c) if a - 2 * b + c > 0 else 0.0
-            f0[k] = sr / (t + min_lag + offset)
-    for _ in range(4):
-        voiced = ~np.isnan(f0)
-        if voiced.any():
-            f0[voiced] = np.where(f0[voiced] > np.median(f0[voiced]) * 2 ** (7 / 12), f0[voiced] / 2, f0[voiced])
-    return f0, aperiodicity, loud
-
-
 def voicing(audio: np.ndarray) -> tuple[float, float, float]:
     """(median F0 in Hz, fraction of loud frames that are voiced, median aperiodicity of loud frames)."""
-    f0, aperiodicity, loud = yin(audio)
+    f0, aperiodicity, loud, _ = yin(audio)
     voiced = ~np.isnan(f0)
     median = float(np.median(f0[voiced])) if voiced.any() else float("nan")
     return median, float(voiced.sum() / max(1, loud.sum())), float(np.median(aperiodicity[loud]))
-
-
-def semitones(a: float, b: float) -> float:
-    return float(12 * np.log2(a / b))
 
 
 def seconds(audio: np.ndarray) -> float:

@@ -101,8 +101,7 @@ def test_a_bad_sample_stops_the_build_naming_actor_and_file(tmp_path):
 @pytest.fixture(scope="module")
 def tiny_vits(tmp_path_factory):
     pytest.importorskip("TTS", reason="the coqui extra is not installed (pip install 'filmmaker[coqui]')")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from coqui_model import build_tiny_vits
+    from coqui_model import build_tiny_vits  # tests/coqui_model.py
 
     return build_tiny_vits(tmp_path_factory.mktemp("coqui") / "tiny-vits")
 
