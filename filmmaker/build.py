@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from filmmaker.direction import DIRECTIONS, parse_parenthetical
+from filmmaker.facecast import face_jobs
+from filmmaker.facecast import key_fields as face_key_fields
 from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.export import subtitle_cues, to_srt
@@ -56,6 +58,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     timing: Timing | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+    # shot -> role -> (distance to the actor, distance to the stand-in, fraction of frames found)
+    identity: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
     def count(self, kind: str) -> tuple[int, int]:
         return len(self.built.get(kind, [])), len(self.reused.get(kind, []))
@@ -84,6 +88,7 @@ class FilmBuilder:
         self.report = BuildReport()
         self._engines: dict[str, Any] = {}
         self._tracks: dict[int, Any] = {}
+        self._faces: dict[str, Any] = {}  # actor id -> prepared face (identity source)
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -109,6 +114,19 @@ class FilmBuilder:
                     except ResolveError as exc:
                         raise ResolveError(f"actor {pl.actor.id!r}: {exc}") from None
         problems = []
+        for ps in self.plan.shots:
+            for job in face_jobs(self.plan, ps):
+                if job.face is None:
+                    line, col = ps.shot.pos.get("faces", (1, 1))
+                    problems.append(Problem(self.sp.path, line, col, f"shot {ps.id!r}.faces.{job.role}",
+                                            f"actor {job.actor!r} has no `face` photo to swap in; add one"))
+                elif job.actor not in self._faces:
+                    from filmmaker.backends.face.dlib_swap import load_actor_face
+
+                    self._faces[job.actor] = load_actor_face(job.face, job.actor)
+            if ps.shot.faces and ps.shot.picture.kind == "prompt":
+                self.report.warnings.append(f"shot {ps.id!r}: faces are swapped onto generated pictures; "
+                                            "a storyboard panel has none, so the swap waits for an image model")
         for pc in self.plan.cues:
             if pc.cue.mood:
                 from filmmaker.backends.music.stock import pick_track
@@ -172,6 +190,8 @@ class FilmBuilder:
         if picture.kind in ("still", "footage"):
             fields["sha256"] = self.file_hash(picture.path)
             fields.update(start=picture.start, keep_audio=picture.keep_audio)
+        if picture.kind == "still" and ps.shot.faces:
+            fields["faces"] = face_key_fields(face_jobs(self.plan, ps), self.file_hash)
         elif picture.kind == "card":
             fields.update(text=picture.source, background=picture.background, color=picture.color)
         else:
@@ -219,6 +239,7 @@ class FilmBuilder:
                 self.make_cut(cut_key, segments, mix_key)
         else:
             self._note("cut", "cut", built=False)
+        self.collect_identity(segments, picture_keys)
         with clock("write"):
             self.write_outputs(outdir, cut_key, timing, line_seconds)
             self.file_hash.save()
@@ -266,13 +287,19 @@ class FilmBuilder:
                     self._note("picture", ps.id, built=False)
                 continue
             picture, w, h = ps.shot.picture, self.enc.width, self.enc.height
+            meta = {}
             if picture.kind == "still":
                 image = load_still(picture.path)
+                if ps.shot.faces:
+                    from filmmaker.faceswap import swap_still
+
+                    image, scores = swap_still(image, face_jobs(self.plan, ps), self._faces)
+                    meta["identity"] = {role: [sc.to_actor, sc.to_stand_in, sc.found] for role, sc in scores.items()}
             elif picture.kind == "card":
                 image = render_card(picture.source, w, h, picture.background, picture.color)
             else:
                 image = render_storyboard(picture.source, ps.scene.heading, self._speakers(ps), ps.id, w, h)
-            with self.cache.put("picture", picture_keys[ps.index], ".png") as tmp:
+            with self.cache.put("picture", picture_keys[ps.index], ".png", meta) as tmp:
                 save_png(image, tmp)
             self._note("picture", ps.id, built=True)
             self.reporter.advance("pictures")
@@ -282,6 +309,7 @@ class FilmBuilder:
     def _shot_fields(self, ps: PlannedShot, timing: Timing, picture_keys, line_keys) -> dict:
         return {"picture": picture_keys[ps.index], "camera": ps.shot.camera, "anchor": ps.shot.picture.anchor,
                 "frames": timing.frames[ps.index],
+                "faces": face_key_fields(face_jobs(self.plan, ps), self.file_hash),
                 "lines": [[line_keys[pl.id], timing.line_starts[pl.id]] for pl in ps.lines]}
 
     def segments(self, timing: Timing, picture_keys, line_keys) -> list[Segment]:
@@ -311,8 +339,14 @@ class FilmBuilder:
         picture = ps.shot.picture
         anchor = ANCHORS[picture.anchor]
         if picture.kind == "footage":
-            return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera,
-                              footage=picture.path, footage_start=picture.start, anchor=anchor)
+            swapper = None
+            if ps.shot.faces:
+                from filmmaker.faceswap import ShotSwapper
+
+                swapper = ShotSwapper(face_jobs(self.plan, ps), self._faces, float(self.enc.fps),
+                                      timing.frames[ps.index])
+            return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, footage=picture.path,
+                              footage_start=picture.start, anchor=anchor, frame_filter=swapper)
         image = load_still(self.cache.path("picture", picture_keys[ps.index], ".png"))
         return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, image=image, anchor=anchor)
 
@@ -352,11 +386,37 @@ class FilmBuilder:
             else:
                 ps = by_id[seg.name]
                 first, _ = timing.body(ps.index)
-                frames = self._frames_of(ps, timing, picture_keys).read(first, seg.frames)
+                source = self._frames_of(ps, timing, picture_keys)
+                frames = source.read(first, seg.frames)
                 audio = self._shot_dialogue(ps, timing, line_keys, first, seg.frames)
-            with self.cache.put("segment", seg.key, ".mp4", {"frames": seg.frames}) as tmp:
+            meta = {"frames": seg.frames}
+            with self.cache.put("segment", seg.key, ".mp4", meta) as tmp:
                 encode_segment(self._counting(frames), seg.frames, audio, self.enc, tmp)
+                if ">" not in seg.name and source.frame_filter is not None:
+                    meta["identity"] = {role: [sc.to_actor, sc.to_stand_in, sc.found]
+                                        for role, sc in source.frame_filter.scores().items()}
             self._note("segment", seg.name, built=True)
+
+    def collect_identity(self, segments: list[Segment], picture_keys) -> None:
+        """The identity check of every swapped shot, from the records its artifacts were stored with."""
+        body = {seg.name: seg for seg in segments if ">" not in seg.name}
+        for ps in self.plan.shots:
+            if not ps.shot.faces or ps.shot.picture.kind not in ("still", "footage"):
+                continue
+            if ps.shot.picture.kind == "still":
+                record = self.cache.record("picture", picture_keys[ps.index])
+            else:
+                record = self.cache.record("segment", body[ps.id].key)
+            scores = record.get("identity", {})
+            self.report.identity[ps.id] = scores
+            for role, (to_actor, to_stand_in, found) in scores.items():
+                if found == 0:
+                    self.report.warnings.append(f"shot {ps.id!r}: no face found for {role}; the shot is "
+                                                "rendered un-swapped")
+                elif not to_actor < to_stand_in:
+                    self.report.warnings.append(
+                        f"shot {ps.id!r}: {role}'s swapped face looks more like the stand-in ({to_stand_in:.2f}) "
+                        f"than the actor ({to_actor:.2f}); try a larger, more frontal stand-in or actor photo")
 
     def _counting(self, frames):
         for frame in frames:

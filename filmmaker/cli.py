@@ -128,6 +128,11 @@ def build(
     out.print(f"[green]built[/green] {report.film} ({report.seconds:.2f} s, {report.frames} frames) "
               f"and {report.subtitles.name} in {time.perf_counter() - started:.1f} s")
     out.print(f"  {summary}", highlight=False)
+    for shot_id, scores in report.identity.items():
+        for role, (to_actor, to_stand_in, found) in scores.items():
+            verdict = "ok" if to_actor < to_stand_in else "CHECK"
+            out.print(f"  face swap {shot_id}/{role}: distance to actor {to_actor:.2f}, to stand-in "
+                      f"{to_stand_in:.2f}, face found in {found:.0%} of frames [{verdict}]", highlight=False, markup=False)
     stages = ", ".join(f"{name} {secs:.1f} s" for name, secs in report.stage_seconds.items() if secs >= 0.05)
     if stages:
         out.print(f"  time: {stages}", highlight=False)

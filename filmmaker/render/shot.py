@@ -67,8 +67,9 @@ class ShotFrames:
 
     def __init__(self, enc: Encoding, frames: int, camera: str, image: np.ndarray | None = None,
                  footage: Path | None = None, footage_start: float = 0.0,
-                 anchor: tuple[float, float] = (0.5, 0.5)):
+                 anchor: tuple[float, float] = (0.5, 0.5), frame_filter=None):
         self.enc, self.frames, self.camera, self.anchor = enc, frames, camera, anchor
+        self.frame_filter = frame_filter  # applied to each decoded footage frame in order (face swap)
         self.footage, self.footage_start = footage, footage_start
         self.image = None
         if image is not None:
@@ -100,6 +101,8 @@ class ShotFrames:
                     yield self._warp(self.image, index)
             return
         for offset, frame in enumerate(self._decode(first, count)):
+            if self.frame_filter is not None:
+                frame = self.frame_filter(frame)
             yield frame if self.camera == "static" else self._warp(frame, first + offset, centred=True)
 
     def _decode(self, first: int, count: int) -> Iterator[np.ndarray]:

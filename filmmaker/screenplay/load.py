@@ -21,6 +21,8 @@ from filmmaker.errors import Problem, ScreenplayError
 from filmmaker.screenplay.model import (
     ANCHORS,
     CAMERA_MOVES,
+    FACE_HINTS,
+    FaceCasting,
     MOODS,
     PICTURE_KINDS,
     Actor,
@@ -323,7 +325,7 @@ class _Reader:
         return tuple(scenes)
 
     def shot(self, node: yaml.Node, field: str, default_id: str, cast: dict[str, str]) -> Shot:
-        m = self.mapping(node, field, ("id", "picture", "camera", "lines", "duration", "transition"),
+        m = self.mapping(node, field, ("id", "picture", "camera", "lines", "duration", "transition", "faces"),
                          required=("picture",))
         pos = {key: _pos(value) for key, value in m.items()}
         pos[""] = _pos(node)
@@ -345,7 +347,29 @@ class _Reader:
                     self.fail(d, f"{field}.duration", f"{_fmt(duration)} s is longer than an hour; "
                               "split the shot")
         transition = self.transition(m["transition"], f"{field}.transition") if "transition" in m else Transition()
-        return Shot(shot_id, picture, camera, lines, duration, transition, pos=pos)
+        faces = self.faces(m["faces"], f"{field}.faces", cast, picture) if "faces" in m else ()
+        return Shot(shot_id, picture, camera, lines, duration, transition, faces, pos=pos)
+
+    def faces(self, node: yaml.Node, field: str, cast: dict[str, str], picture: Picture) -> tuple[FaceCasting, ...]:
+        if picture.kind == "card":
+            self.fail(node, field, "a card has no faces to swap; use a still, footage or prompt picture")
+            return ()
+        out = []
+        for key_node, value_node in self.table(node, field):
+            role = key_node.value
+            if role not in cast:
+                self.fail(key_node, f"{field}.{role}", f"unknown role {role!r}{did_you_mean(role, cast)}; "
+                          f"roles in `cast`: {', '.join(sorted(cast)) or 'none'}")
+                continue
+            hint = self.text(value_node, f"{field}.{role}", "auto")
+            if hint in FACE_HINTS:
+                out.append(FaceCasting(role, hint))
+                continue
+            reference = self.file(value_node, f"{field}.{role}", IMAGE_SUFFIXES,
+                                  f"one of {', '.join(FACE_HINTS)} or a photo of the stand-in")
+            if reference:
+                out.append(FaceCasting(role, "reference", reference))
+        return tuple(out)
 
     def picture(self, node: yaml.Node, field: str) -> Picture:
         options = ("in", "out", "keep_audio", "anchor", "background", "color")

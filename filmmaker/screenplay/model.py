@@ -78,6 +78,18 @@ class Transition:
     seconds: float = 0.0
 
 
+FACE_HINTS = ("auto", "left", "right", "largest")
+
+
+@dataclass(frozen=True)
+class FaceCasting:
+    """Whose face goes on which stand-in: a role, and how to find its stand-in in the frame."""
+
+    role: str
+    hint: str = "auto"  # one of FACE_HINTS
+    reference: Path | None = None  # or a photo of the stand-in, matched by face embedding
+
+
 @dataclass(frozen=True)
 class Shot:
     id: str
@@ -86,6 +98,7 @@ class Shot:
     lines: tuple[Line, ...] = ()
     duration: float | None = None  # None = auto
     transition: Transition = Transition()
+    faces: tuple[FaceCasting, ...] = ()
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 

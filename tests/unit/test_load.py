@@ -395,7 +395,7 @@ def test_unknown_shot_key_suggests_camera(film):
         """, film))
     assert (p.line, p.col, p.field) == (6, 9, "scenes[0].shots[0].camra")
     assert p.message == ("unknown key (did you mean 'camera'?); "
-                         "allowed: id, picture, camera, lines, duration, transition")
+                         "allowed: id, picture, camera, lines, duration, transition, faces")
     assert str(p) == f"{film}:6:9: scenes[0].shots[0].camra: {p.message}"
 
 

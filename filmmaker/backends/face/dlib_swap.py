@@ -1,0 +1,300 @@
+"""The default face swapper, on the CPU: dlib detection and landmarks, a piecewise-affine warp,
+colour matching and a feathered Poisson blend, tracked and smoothed across frames.
+
+Models come from `face-recognition-models`: the 68-point landmark predictor (trained on iBUG
+300-W, whose licence excludes commercial use: say so to anyone selling a film made with it),
+the 5-point predictor (no such limit; used to align faces for the embedding) and the ResNet face
+embedding used for the identity check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from filmmaker.errors import ResolveError
+
+MIN_FACE_PX = 48  # narrower actor faces give a blurry swap
+DETECT_WIDTH = 640  # frames are searched for faces at this width, then refined at full size
+JAW, BROWS, INNER_MOUTH = range(0, 17), range(17, 27), range(60, 68)
+LOST_AFTER_MISSES = 3  # detection rounds without our face before the track lets go
+
+
+@lru_cache(maxsize=1)
+def _models():
+    try:
+        import dlib
+        import face_recognition_models as files
+    except ImportError:
+        raise ResolveError("face swap needs dlib and its models: pip install dlib-bin face-recognition-models") from None
+    return (dlib, dlib.get_frontal_face_detector(),
+            {68: dlib.shape_predictor(files.pose_predictor_model_location()),
+             5: dlib.shape_predictor(files.pose_predictor_five_point_model_location())},
+            dlib.face_recognition_model_v1(files.face_recognition_model_location()))
+
+
+def detect(image: np.ndarray, upsample: int = 0) -> list[tuple[int, int, int, int]]:
+    """Face boxes (left, top, right, bottom) in full-frame pixels, searched on a downscaled copy."""
+    _, detector, _, _ = _models()
+    scale = min(1.0, DETECT_WIDTH / image.shape[1])
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    return [(int(r.left() / scale), int(r.top() / scale), int(r.right() / scale), int(r.bottom() / scale))
+            for r in detector(np.ascontiguousarray(small), upsample)]
+
+
+def landmarks(image: np.ndarray, box: tuple[int, int, int, int], points: int = 68) -> np.ndarray:
+    dlib, _, predictors, _ = _models()
+    shape = predictors[points](image, dlib.rectangle(*box))
+    return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
+
+
+def embedding(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """dlib's 128-d face descriptor; faces of one person lie within ~0.6 of each other."""
+    dlib, _, predictors, recognizer = _models()
+    shape = predictors[5](image, dlib.rectangle(*box))
+    return np.array(recognizer.compute_face_descriptor(np.ascontiguousarray(image), shape))
+
+
+def box_of(points: np.ndarray, margin: float = 0.0) -> tuple[int, int, int, int]:
+    left, top = points.min(axis=0)
+    right, bottom = points.max(axis=0)
+    pad = margin * (right - left)
+    return int(left - pad), int(top - pad), int(right + pad), int(bottom + pad)
+
+
+@dataclass
+class ActorFace:
+    """The identity source: the actor's photo, its landmarks, and its embedding."""
+
+    image: np.ndarray
+    points: np.ndarray
+    triangles: list[tuple[int, int, int]]
+    descriptor: np.ndarray
+
+
+def load_actor_face(path: Path, actor: str) -> ActorFace:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as photo:
+            image = np.asarray(photo.convert("RGB"))
+    except (OSError, UnidentifiedImageError):
+        raise ResolveError(f"actor {actor!r}: {path} is not an image; give a photo of the actor's face") from None
+    boxes = detect(image, upsample=1)
+    if not boxes:
+        raise ResolveError(f"actor {actor!r}: no face found in {path}; use a frontal photo with the face "
+                           "clearly visible")
+    if len(boxes) > 1:
+        raise ResolveError(f"actor {actor!r}: {len(boxes)} faces found in {path}; crop the photo to the actor alone")
+    box = boxes[0]
+    width = box[2] - box[0]
+    if width < MIN_FACE_PX:
+        raise ResolveError(f"actor {actor!r}: the face in {path} is {width} px wide; use a photo where it "
+                           f"is at least {MIN_FACE_PX} px")
+    points = landmarks(image, box)
+    return ActorFace(image, points, delaunay(points), embedding(image, box))
+
+
+def delaunay(points: np.ndarray) -> list[tuple[int, int, int]]:
+    """Triangles over the landmarks, as index triples (computed once per actor)."""
+    from scipy.spatial import Delaunay
+
+    return [tuple(int(i) for i in simplex) for simplex in Delaunay(points).simplices]
+
+
+def warp_face(source: ActorFace, target: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The actor's face warped, triangle by triangle, onto `target` landmarks (an image of `size`)."""
+    out = np.zeros((size[1], size[0], 3), np.float32)
+    src_img = source.image.astype(np.float32)
+    for a, b, c in source.triangles:
+        src = np.float32([source.points[a], source.points[b], source.points[c]])
+        dst = np.float32([target[a], target[b], target[c]])
+        x, y, w, h = cv2.boundingRect(dst)
+        if w <= 0 or h <= 0:
+            continue
+        sx, sy, sw, sh = cv2.boundingRect(src)
+        patch = src_img[max(sy, 0):sy + sh, max(sx, 0):sx + sw]
+        if patch.size == 0:
+            continue
+        matrix = cv2.getAffineTransform(np.float32(src - [max(sx, 0), max(sy, 0)]), np.float32(dst - [x, y]))
+        warped = cv2.warpAffine(patch, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        mask = np.zeros((h, w), np.float32)
+        cv2.fillConvexPoly(mask, np.int32(dst - [x, y]), 1.0, cv2.LINE_AA)
+        x0, y0 = max(x, 0), max(y, 0)
+        x1, y1 = min(x + w, size[0]), min(y + h, size[1])
+        if x1 <= x0 or y1 <= y0:
+            continue
+        region = (slice(y0, y1), slice(x0, x1))
+        local = (slice(y0 - y, y1 - y), slice(x0 - x, x1 - x))
+        m = mask[local][..., None]
+        out[region] = out[region] * (1 - m) + warped[local] * m
+    return out
+
+
+def face_mask(points: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Where the swapped face shows: inside jaw and brows, less the inner mouth (the stand-in's
+    teeth and tongue stay), feathered so no seam shows."""
+    mask = np.zeros((size[1], size[0]), np.float32)
+    hull = cv2.convexHull(np.int32(points[list(JAW) + list(BROWS)]))
+    cv2.fillConvexPoly(mask, hull, 1.0, cv2.LINE_AA)
+    cv2.fillPoly(mask, [np.int32(points[list(INNER_MOUTH)])], 0.0, cv2.LINE_AA)
+    width = max(4, int(np.ptp(points[:, 0]) * 0.06))
+    mask = cv2.erode(mask, np.ones((width, width), np.uint8))
+    return cv2.GaussianBlur(mask, (0, 0), width / 2)
+
+
+def match_colour(face: np.ndarray, frame: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Move the warped face's colour statistics (Lab mean and spread) onto the stand-in's skin."""
+    inside = mask > 0.5
+    if inside.sum() < 50:
+        return face
+    face_lab = cv2.cvtColor(np.clip(face, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    frame_lab = cv2.cvtColor(frame, cv2.COLOR_RGB2LAB).astype(np.float32)
+    f_mean, f_std = face_lab[inside].mean(0), face_lab[inside].std(0) + 1e-3
+    t_mean, t_std = frame_lab[inside].mean(0), frame_lab[inside].std(0) + 1e-3
+    matched = (face_lab - f_mean) * (t_std / f_std) + t_mean
+    return cv2.cvtColor(np.clip(matched, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB).astype(np.float32)
+
+
+def swap_onto(frame: np.ndarray, source: ActorFace, points: np.ndarray, strength: float = 1.0) -> np.ndarray:
+    """One frame with the actor's face on the stand-in whose landmarks are `points`."""
+    h, w = frame.shape[:2]
+    left, top, right, bottom = box_of(points, margin=0.25)
+    left, top, right, bottom = max(left, 0), max(top, 0), min(right, w), min(bottom, h)
+    if right - left < 8 or bottom - top < 8:
+        return frame
+    crop = frame[top:bottom, left:right]
+    local = points - [left, top]
+    size = (right - left, bottom - top)
+    warped = warp_face(source, local, size)
+    mask = face_mask(local, size)
+    warped = match_colour(warped, crop, mask)
+    blended = warped
+    hard = (mask > 0.5).astype(np.uint8) * 255
+    if hard.any():
+        ys, xs = np.nonzero(hard)
+        centre = (int((xs.min() + xs.max()) / 2), int((ys.min() + ys.max()) / 2))
+        try:  # Poisson blending matches the seam's light; the feathered mask hides its edge
+            blended = cv2.seamlessClone(warped.astype(np.uint8), crop, hard, centre, cv2.NORMAL_CLONE).astype(np.float32)
+        except cv2.error:
+            pass
+    alpha = (mask * strength)[..., None]
+    out = frame.copy()
+    out[top:bottom, left:right] = np.clip(crop * (1 - alpha) + blended * alpha, 0, 255).astype(np.uint8)
+    return out
+
+
+class OneEuro:
+    """One-Euro filter (Casiez et al. 2012) over landmark arrays: steady when still, quick when moving."""
+
+    def __init__(self, fps: float, min_cutoff: float = 1.0, beta: float = 0.05, d_cutoff: float = 1.0):
+        self.rate, self.min_cutoff, self.beta, self.d_cutoff = fps, min_cutoff, beta, d_cutoff
+        self.value = self.speed = None
+
+    def _alpha(self, cutoff: float):
+        tau = 1.0 / (2 * np.pi * cutoff)
+        return 1.0 / (1.0 + tau * self.rate)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.value is None:
+            self.value, self.speed = x.copy(), np.zeros_like(x)
+            return x
+        speed = (x - self.value) * self.rate
+        a_d = self._alpha(self.d_cutoff)
+        self.speed = a_d * speed + (1 - a_d) * self.speed
+        cutoff = self.min_cutoff + self.beta * np.abs(self.speed)
+        a = self._alpha(cutoff)
+        self.value = a * x + (1 - a) * self.value
+        return self.value
+
+    def reset(self) -> None:
+        self.value = self.speed = None
+
+
+@dataclass
+class TrackStats:
+    found: int = 0
+    lost: int = 0
+    points: list = field(default_factory=list)  # smoothed landmarks per frame (None when lost)
+
+
+class FaceTrack:
+    """Swaps one role's face through a shot, frame after frame, in order.
+
+    Faces are detected every `detect_every` frames (or at once when the track is lost) and
+    followed in between by refitting landmarks in the previous frame's box. Landmarks are
+    smoothed with a One-Euro filter; where the face is lost the swap fades out over a few
+    frames and back in when it is found, so it never freezes or floats.
+    """
+
+    def __init__(self, source: ActorFace, fps: float, hint: str | np.ndarray = "auto", detect_every: int = 6,
+                 smooth: bool = True, fade_frames: int = 4):
+        self.source, self.hint, self.detect_every = source, hint, detect_every
+        self.filter = OneEuro(fps) if smooth else None
+        self.fade_step = 1.0 / max(1, fade_frames)
+        self.strength = 0.0
+        self.index = 0
+        self.box: tuple[int, int, int, int] | None = None
+        self.last_points: np.ndarray | None = None
+        self.misses = 0
+        self.anchor: np.ndarray | None = None  # landmark centre when the box was last placed
+        self.stats = TrackStats()
+
+    def _choose(self, frame: np.ndarray, boxes: list) -> tuple[int, int, int, int] | None:
+        """The face to follow: by the hint when acquiring, the one we follow while tracking."""
+        if self.box is not None:  # tracking: the detection over our face, else keep following it
+            cx, cy = (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
+            reach = 0.5 * (self.box[2] - self.box[0])
+            near = [b for b in boxes if abs((b[0] + b[2]) / 2 - cx) < reach and abs((b[1] + b[3]) / 2 - cy) < reach]
+            if near:
+                self.misses = 0
+                return min(near, key=lambda b: ((b[0] + b[2]) / 2 - cx) ** 2 + ((b[1] + b[3]) / 2 - cy) ** 2)
+            self.misses += 1  # the detector missed it: follow the landmarks a while, then let go
+            return self.box if self.misses < LOST_AFTER_MISSES else None
+        if not boxes:
+            return None
+        if isinstance(self.hint, np.ndarray):  # a reference embedding: the closest face
+            return min(boxes, key=lambda b: np.linalg.norm(embedding(frame, b) - self.hint))
+        if self.hint == "left":
+            return min(boxes, key=lambda b: b[0] + b[2])
+        if self.hint == "right":
+            return max(boxes, key=lambda b: b[0] + b[2])
+        return max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))  # auto, largest
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        if self.index % self.detect_every == 0 or self.box is None:
+            chosen = self._choose(frame, detect(frame))
+            if chosen is not self.box:  # a fresh detection: the box the predictor was trained on
+                self.box, self.anchor = chosen, None
+        self.index += 1
+        points = None
+        if self.box is not None:
+            points = landmarks(frame, self.box)
+            # between detections the box follows the face's centre, keeping the detector's size:
+            # refitting the box to the landmarks would feed their error back and let it grow
+            centre = points.mean(axis=0)
+            if self.anchor is None:
+                self.anchor = centre
+            else:
+                dx, dy = np.round(centre - self.anchor).astype(int)
+                self.box = (self.box[0] + dx, self.box[1] + dy, self.box[2] + dx, self.box[3] + dy)
+                self.anchor = self.anchor + (dx, dy)
+            if self.filter is not None:
+                points = self.filter(points)
+            self.last_points = points
+            self.stats.found += 1
+            self.strength = min(1.0, self.strength + self.fade_step)
+        else:
+            self.stats.lost += 1
+            if self.filter is not None:
+                self.filter.reset()
+            self.strength = max(0.0, self.strength - self.fade_step)
+            points = self.last_points if self.strength > 0 else None
+        self.stats.points.append(None if self.box is None else points.copy())
+        if points is None or self.strength <= 0:
+            return frame
+        return swap_onto(frame, self.source, points, self.strength)
