@@ -17,6 +17,7 @@ class FaceJob:
     face: Path  # the actor's photo
     hint: str  # auto, left, right, largest, or "reference"
     reference: Path | None = None
+    landmarks: int = 68  # 68 (quality; non-commercial model) or 5 (licence-clean)
 
 
 def face_jobs(plan: Plan, ps: PlannedShot) -> list[FaceJob]:
@@ -24,11 +25,11 @@ def face_jobs(plan: Plan, ps: PlannedShot) -> list[FaceJob]:
     jobs = []
     for casting in ps.shot.faces:
         actor = sp.actors[sp.cast[casting.role]]
-        jobs.append(FaceJob(casting.role, actor.id, actor.face, casting.hint, casting.reference))
+        jobs.append(FaceJob(casting.role, actor.id, actor.face, casting.hint, casting.reference, sp.face_landmarks))
     return jobs
 
 
 def key_fields(jobs: list[FaceJob], file_hash) -> list:
     """What in a face swap changes the pixels: the faces, the hints, the engine."""
     return [[job.role, file_hash(job.face), job.hint, file_hash(job.reference) if job.reference else None,
-             "dlib", FACE_ENGINE_VERSION] for job in jobs]
+             "dlib", job.landmarks, FACE_ENGINE_VERSION] for job in jobs]

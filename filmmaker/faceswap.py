@@ -39,7 +39,8 @@ class ShotSwapper:
                  detect_every: int = 6):
         self.jobs = jobs
         self.faces = faces
-        self.tracks = [engine.FaceTrack(faces[job.actor], fps, _hint(job), detect_every) for job in jobs]
+        self.tracks = [engine.FaceTrack(faces[job.actor], fps, _hint(job), detect_every, points=job.landmarks)
+                       for job in jobs]
         self.sample_every = max(1, frames // IDENTITY_SAMPLES)
         self.index = 0
         self.distances: dict[str, list[tuple[float, float]]] = {job.role: [] for job in jobs}
@@ -58,7 +59,7 @@ class ShotSwapper:
             points = track.stats.points[-1] if track.stats.points else None
             if points is None or track.strength < 1.0:
                 continue
-            box = engine.box_of(points)
+            box = engine.face_box(points)
             face = engine.embedding(swapped, box)
             self.distances[job.role].append((float(np.linalg.norm(face - self.faces[job.actor].descriptor)),
                                              float(np.linalg.norm(face - engine.embedding(original, box)))))

@@ -205,7 +205,7 @@ class _Reader:
     # -- the screenplay ----------------------------------------------------------------------
 
     def screenplay(self, root: yaml.Node) -> Screenplay:
-        top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score"),
+        top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap"),
                            required=("title", "scenes"))
         title = self.text(top["title"], "title", "Untitled") if "title" in top else "Untitled"
         fmt = self.format(top["format"]) if "format" in top else Format()
@@ -215,9 +215,14 @@ class _Reader:
         shot_ids = {shot.id: i for i, (_, shot) in enumerate(
             (scene, shot) for scene in scenes for shot in scene.shots)}
         score = self.score(top["score"], shot_ids) if "score" in top else ()
+        landmarks = 68
+        if "face_swap" in top:
+            options = self.mapping(top["face_swap"], "face_swap", ("landmarks",))
+            if "landmarks" in options:
+                landmarks = int(self.choice(options["landmarks"], "face_swap.landmarks", ("68", "5"), "68"))
         if self.problems:
             raise ScreenplayError(self.problems)
-        return Screenplay(self.path, title, fmt, actors, cast, scenes, score)
+        return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks)
 
     def format(self, node: yaml.Node) -> Format:
         m = self.mapping(node, "format", ("width", "height", "fps"))

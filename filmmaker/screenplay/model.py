@@ -132,6 +132,7 @@ class Screenplay:
     cast: dict[str, str]  # role -> actor id
     scenes: tuple[Scene, ...]
     score: tuple[Cue, ...] = ()
+    face_landmarks: int = 68  # face swap: 68 landmarks (quality, non-commercial model) or 5 (licence-clean)
 
     @property
     def slug(self) -> str:

@@ -75,15 +75,25 @@ def test_actor_photos_that_cannot_be_used_are_refused_naming_actor_and_file(tmp_
 
 # -- a still ---------------------------------------------------------------------------------------
 
-def test_a_swapped_still_moves_toward_the_actor_and_leaves_the_rest_alone(stand_in_footage):
+@pytest.mark.parametrize("n_points", [68, 5])
+def test_a_swapped_still_moves_toward_the_actor_and_leaves_the_rest_alone(stand_in_footage, n_points):
     actor = engine.load_actor_face(EILEEN, "eileen")
     frame = _frames(stand_in_footage, 1)[0].copy()
     box = max(engine.detect(frame), key=lambda b: b[0])  # the stand-in, on the right
-    points = engine.landmarks(frame, box)
+    points = engine.landmarks(frame, box, n_points)
     swapped = engine.swap_onto(frame, actor, points)
     before = np.linalg.norm(engine.embedding(frame, box) - actor.descriptor)
     after = np.linalg.norm(engine.embedding(swapped, box) - actor.descriptor)
     assert after < before - 0.05, f"distance to the actor {before:.3f} -> {after:.3f}"
+    changed = np.abs(swapped.astype(int) - frame.astype(int)).max(axis=2) > 0
+    region = engine.face_box(points)
+    assert changed.any()
+    ys, xs = np.nonzero(changed)  # every changed pixel lies in the face's neighbourhood
+    pad = 0.6 * (region[2] - region[0])
+    assert xs.min() >= region[0] - pad and xs.max() <= region[2] + pad
+    assert ys.min() >= region[1] - pad and ys.max() <= region[3] + pad
+    if n_points == 5:
+        return
     mask = engine.face_mask(points, (frame.shape[1], frame.shape[0])) > 0.01
     outside = ~mask
     assert psnr(frame[outside], swapped[outside]) > 50  # outside the face mask: unchanged

@@ -345,7 +345,7 @@ def test_empty_file(film, text):
 def test_top_level_must_be_a_mapping(film):
     p = only(problems("- title: x\n", film))
     assert (p.line, p.col, p.field) == (1, 1, "")
-    assert p.message == "expected a mapping of title, format, actors, cast, scenes, score, got a list"
+    assert p.message == "expected a mapping of title, format, actors, cast, scenes, score, face_swap, got a list"
 
 
 def test_not_utf8_file(tmp_path):
@@ -380,7 +380,7 @@ def test_unknown_top_level_key_suggests_title(film):
     assert sorted(where(found)) == [(1, 1, "(top level)"), (1, 1, "titel")]
     by_field = {p.field: p.message for p in found}
     assert by_field["titel"] == ("unknown key (did you mean 'title'?); "
-                                 "allowed: title, format, actors, cast, scenes, score")
+                                 "allowed: title, format, actors, cast, scenes, score, face_swap")
     assert by_field["(top level)"] == "missing required key 'title'"
 
 
@@ -1382,3 +1382,34 @@ def test_byte_order_mark_is_accepted(tmp_path):
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbftitle: BOM\nscenes:\n  - heading: H\n    shots:\n      - picture: {card: hi}\n")
     assert load_screenplay(path).title == "BOM"
+
+
+def test_faces_and_face_swap_options(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"")
+    from PIL import Image
+
+    Image.new("RGB", (8, 8)).save(tmp_path / "a.png")
+    text = textwrap.dedent("""\
+        title: Faces
+        face_swap: {landmarks: 5}
+        actors: {a: {face: a.png, voice: {}}}
+        cast: {HERO: a}
+        scenes:
+          - heading: H
+            shots:
+              - {picture: {still: a.png}, faces: {HERO: right}}
+              - {picture: {card: hi}, faces: {HERO: auto}}
+              - {picture: {still: a.png}, faces: {VILLAIN: auto, HERO: a.png}}
+        """)
+    with pytest.raises(ScreenplayError) as info:
+        parse_screenplay(text, tmp_path / "film.yaml")
+    found = [(p.line, p.field, p.message) for p in info.value.problems]
+    assert found[0][:2] == (9, "scenes[0].shots[1].faces") and "a card has no faces" in found[0][2]
+    assert found[1][:2] == (10, "scenes[0].shots[2].faces.VILLAIN") and "unknown role 'VILLAIN'" in found[1][2]
+    assert len(found) == 2
+    fixed = text.replace("      - {picture: {card: hi}, faces: {HERO: auto}}\n", "").replace("VILLAIN: auto, ", "")
+    sp = parse_screenplay(fixed, tmp_path / "film.yaml")
+    assert sp.face_landmarks == 5
+    shots = [shot for _, shot in sp.shots()]
+    assert shots[0].faces[0].role == "HERO" and shots[0].faces[0].hint == "right"
+    assert shots[1].faces[0].hint == "reference" and shots[1].faces[0].reference == tmp_path / "a.png"

@@ -3,8 +3,9 @@ colour matching and a feathered Poisson blend, tracked and smoothed across frame
 
 Models come from `face-recognition-models`: the 68-point landmark predictor (trained on iBUG
 300-W, whose licence excludes commercial use: say so to anyone selling a film made with it),
-the 5-point predictor (no such limit; used to align faces for the embedding) and the ResNet face
-embedding used for the identity check.
+the 5-point predictor (no such limit: `face_swap: {landmarks: 5}` swaps with it alone, by one
+similarity transform, and it aligns faces for the embedding) and the ResNet face embedding used
+for the identity check.
 """
 
 from __future__ import annotations
@@ -71,9 +72,10 @@ class ActorFace:
     """The identity source: the actor's photo, its landmarks, and its embedding."""
 
     image: np.ndarray
-    points: np.ndarray
+    points: np.ndarray  # 68 landmarks
     triangles: list[tuple[int, int, int]]
     descriptor: np.ndarray
+    points5: np.ndarray  # the licence-clean 5 landmarks (eye corners, base of the nose)
 
 
 def load_actor_face(path: Path, actor: str) -> ActorFace:
@@ -96,7 +98,7 @@ def load_actor_face(path: Path, actor: str) -> ActorFace:
         raise ResolveError(f"actor {actor!r}: the face in {path} is {width} px wide; use a photo where it "
                            f"is at least {MIN_FACE_PX} px")
     points = landmarks(image, box)
-    return ActorFace(image, points, delaunay(points), embedding(image, box))
+    return ActorFace(image, points, delaunay(points), embedding(image, box), landmarks(image, box, 5))
 
 
 def delaunay(points: np.ndarray) -> list[tuple[int, int, int]]:
@@ -120,8 +122,10 @@ def warp_face(source: ActorFace, target: np.ndarray, size: tuple[int, int]) -> n
         patch = src_img[max(sy, 0):sy + sh, max(sx, 0):sx + sw]
         if patch.size == 0:
             continue
+        if abs(_area(src)) < 0.5 or abs(_area(dst)) < 0.5:
+            continue  # a collapsed triangle: its affine map is singular (and OpenCV can stall on it)
         matrix = cv2.getAffineTransform(np.float32(src - [max(sx, 0), max(sy, 0)]), np.float32(dst - [x, y]))
-        warped = cv2.warpAffine(patch, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        warped = cv2.warpAffine(patch, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         mask = np.zeros((h, w), np.float32)
         cv2.fillConvexPoly(mask, np.int32(dst - [x, y]), 1.0, cv2.LINE_AA)
         x0, y0 = max(x, 0), max(y, 0)
@@ -133,6 +137,11 @@ def warp_face(source: ActorFace, target: np.ndarray, size: tuple[int, int]) -> n
         m = mask[local][..., None]
         out[region] = out[region] * (1 - m) + warped[local] * m
     return out
+
+
+def _area(triangle: np.ndarray) -> float:
+    (ax, ay), (bx, by), (cx, cy) = triangle
+    return 0.5 * ((bx - ax) * (cy - ay) - (cx - ax) * (by - ay))
 
 
 def face_mask(points: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -160,18 +169,55 @@ def match_colour(face: np.ndarray, frame: np.ndarray, mask: np.ndarray) -> np.nd
     return cv2.cvtColor(np.clip(matched, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB).astype(np.float32)
 
 
+def _five_point_face(source: ActorFace, target: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The licence-clean path: the whole face moved by one similarity transform fitted to the
+    five landmarks, inside an oval set by the eyes and nose (no mouth: it comes along whole)."""
+    matrix, _ = cv2.estimateAffinePartial2D(np.float32(source.points5), np.float32(target))
+    warped = cv2.warpAffine(source.image.astype(np.float32), matrix, size, flags=cv2.INTER_LINEAR,
+                            borderMode=cv2.BORDER_REPLICATE)
+    eyes, nose = target[:4].mean(axis=0), target[4]
+    span = float(np.linalg.norm(target[0] - target[2]))
+    down = nose - eyes
+    centre = eyes + 0.55 * down
+    angle = float(np.degrees(np.arctan2(target[0][1] - target[2][1], target[0][0] - target[2][0])))
+    mask = np.zeros((size[1], size[0]), np.float32)
+    cv2.ellipse(mask, (int(centre[0]), int(centre[1])), (int(span * 0.8), int(span * 1.05)), angle, 0, 360, 1.0, -1,
+                cv2.LINE_AA)
+    width = max(4, int(span * 0.12))
+    return warped, cv2.GaussianBlur(cv2.erode(mask, np.ones((width, width), np.uint8)), (0, 0), width / 2)
+
+
+def _face_region(points: np.ndarray) -> tuple[int, int, int, int]:
+    if len(points) == 5:  # eyes and nose only: the face reaches well beyond them
+        centre, span = points.mean(axis=0), float(np.linalg.norm(points[0] - points[2]))
+        return (int(centre[0] - 1.6 * span), int(centre[1] - 1.6 * span),
+                int(centre[0] + 1.6 * span), int(centre[1] + 2.0 * span))
+    return box_of(points, margin=0.25)
+
+
+def face_box(points: np.ndarray) -> tuple[int, int, int, int]:
+    """The face's box from its landmarks, as the detector would draw it."""
+    if len(points) == 5:
+        centre, span = points.mean(axis=0), float(np.linalg.norm(points[0] - points[2]))
+        return (int(centre[0] - 1.1 * span), int(centre[1] - 0.9 * span),
+                int(centre[0] + 1.1 * span), int(centre[1] + 1.5 * span))
+    return box_of(points)
+
+
 def swap_onto(frame: np.ndarray, source: ActorFace, points: np.ndarray, strength: float = 1.0) -> np.ndarray:
-    """One frame with the actor's face on the stand-in whose landmarks are `points`."""
+    """One frame with the actor's face on the stand-in whose landmarks (68 or 5) are `points`."""
     h, w = frame.shape[:2]
-    left, top, right, bottom = box_of(points, margin=0.25)
+    left, top, right, bottom = _face_region(points)
     left, top, right, bottom = max(left, 0), max(top, 0), min(right, w), min(bottom, h)
     if right - left < 8 or bottom - top < 8:
         return frame
     crop = frame[top:bottom, left:right]
     local = points - [left, top]
     size = (right - left, bottom - top)
-    warped = warp_face(source, local, size)
-    mask = face_mask(local, size)
+    if len(points) == 5:
+        warped, mask = _five_point_face(source, local, size)
+    else:
+        warped, mask = warp_face(source, local, size), face_mask(local, size)
     warped = match_colour(warped, crop, mask)
     blended = warped
     hard = (mask > 0.5).astype(np.uint8) * 255
@@ -232,8 +278,8 @@ class FaceTrack:
     """
 
     def __init__(self, source: ActorFace, fps: float, hint: str | np.ndarray = "auto", detect_every: int = 6,
-                 smooth: bool = True, fade_frames: int = 4):
-        self.source, self.hint, self.detect_every = source, hint, detect_every
+                 smooth: bool = True, fade_frames: int = 4, points: int = 68):
+        self.source, self.hint, self.detect_every, self.n_points = source, hint, detect_every, points
         self.filter = OneEuro(fps) if smooth else None
         self.fade_step = 1.0 / max(1, fade_frames)
         self.strength = 0.0
@@ -273,7 +319,7 @@ class FaceTrack:
         self.index += 1
         points = None
         if self.box is not None:
-            points = landmarks(frame, self.box)
+            points = landmarks(frame, self.box, self.n_points)
             # between detections the box follows the face's centre, keeping the detector's size:
             # refitting the box to the landmarks would feed their error back and let it grow
             centre = points.mean(axis=0)
