@@ -198,3 +198,38 @@ def test_a_bad_actor_photo_stops_the_build_with_exit_2(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "actor 'ada'" in result.stderr and "face.jpg is not an image" in result.stderr
+
+
+def test_a_lost_face_fades_out_and_back_in_never_freezing(stand_in_footage):
+    actor = engine.load_actor_face(EILEEN, "eileen")
+    frames = _frames(stand_in_footage, 20)
+    blank = np.full_like(frames[0], 90)  # the stand-in walks out of frame, between detections
+    track = engine.FaceTrack(actor, 24.0, "right")
+    strengths, outputs = [], []
+    sequence = list(frames[:10]) + [blank] * 8 + list(frames[10:20])
+    for frame in sequence:
+        outputs.append(track(frame))
+        strengths.append(track.strength)
+    assert strengths[9] == 1.0
+    lost = strengths[10:18]
+    assert all(a >= b for a, b in zip(lost, lost[1:])) and lost[-1] == 0.0  # fades out, monotonically
+    assert 0 < lost[0] < 1  # at once, over several frames: not a cut, not a frozen patch
+    assert all(np.array_equal(out, blank) for out in outputs[10 + 4:18])  # then nothing is drawn
+    assert strengths[-1] == 1.0  # and back in when the face returns
+
+
+def test_a_reference_photo_picks_its_stand_in_among_several(stand_in_footage, tmp_path):
+    from filmmaker.facecast import FaceJob
+    from filmmaker.faceswap import ShotSwapper
+
+    reference = tmp_path / "stand-in.png"
+    frame = _frames(stand_in_footage, 1)[0]
+    right = max(engine.detect(frame), key=lambda b: b[0])
+    left, top, rgt, bottom = right
+    cv2.imwrite(str(reference), cv2.cvtColor(np.ascontiguousarray(frame[max(0, top - 60):bottom + 60,
+                                                                         max(0, left - 60):rgt + 60]), cv2.COLOR_RGB2BGR))
+    job = FaceJob("HERO", "eileen", EILEEN, "reference", reference)
+    swapper = ShotSwapper([job], {"eileen": engine.load_actor_face(EILEEN, "eileen")}, 24.0, 6)
+    swapper(frame.copy())
+    chosen = swapper.tracks[0].box
+    assert abs((chosen[0] + chosen[2]) / 2 - (right[0] + right[2]) / 2) < 0.3 * (right[2] - right[0])

@@ -23,6 +23,7 @@ MIN_FACE_PX = 48  # narrower actor faces give a blurry swap
 DETECT_WIDTH = 640  # frames are searched for faces at this width, then refined at full size
 JAW, BROWS, INNER_MOUTH = range(0, 17), range(17, 27), range(60, 68)
 LOST_AFTER_MISSES = 3  # detection rounds without our face before the track lets go
+SAME_FACE = 0.5  # correlation of a tracked face with its look a frame before, below which it is lost
 
 
 @lru_cache(maxsize=1)
@@ -48,9 +49,14 @@ def detect(image: np.ndarray, upsample: int = 0) -> list[tuple[int, int, int, in
 
 
 def landmarks(image: np.ndarray, box: tuple[int, int, int, int], points: int = 68) -> np.ndarray:
+    """Landmarks in the box, fitted on a crop around it (handing dlib the whole frame costs more
+    than the fit itself)."""
     dlib, _, predictors, _ = _models()
-    shape = predictors[points](image, dlib.rectangle(*box))
-    return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
+    pad = (box[2] - box[0]) // 2
+    x0, y0 = max(0, box[0] - pad), max(0, box[1] - pad)
+    crop = np.ascontiguousarray(image[y0:box[3] + pad, x0:box[2] + pad])
+    shape = predictors[points](crop, dlib.rectangle(box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0))
+    return np.array([(p.x + x0, p.y + y0) for p in shape.parts()], dtype=np.float64)
 
 
 def embedding(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -157,16 +163,15 @@ def face_mask(points: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def match_colour(face: np.ndarray, frame: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Move the warped face's colour statistics (Lab mean and spread) onto the stand-in's skin."""
-    inside = mask > 0.5
-    if inside.sum() < 50:
+    """Move the warped face's colour statistics (per-channel mean and spread inside the mask,
+    from every 4th pixel) onto the stand-in's skin: its light and tone, the actor's features."""
+    inside = mask[::4, ::4] > 0.5
+    if inside.sum() < 20:
         return face
-    face_lab = cv2.cvtColor(np.clip(face, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
-    frame_lab = cv2.cvtColor(frame, cv2.COLOR_RGB2LAB).astype(np.float32)
-    f_mean, f_std = face_lab[inside].mean(0), face_lab[inside].std(0) + 1e-3
-    t_mean, t_std = frame_lab[inside].mean(0), frame_lab[inside].std(0) + 1e-3
-    matched = (face_lab - f_mean) * (t_std / f_std) + t_mean
-    return cv2.cvtColor(np.clip(matched, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB).astype(np.float32)
+    f = face[::4, ::4][inside].astype(np.float32)
+    t = frame[::4, ::4][inside].astype(np.float32)
+    gain = (t.std(axis=0) + 1e-3) / (f.std(axis=0) + 1e-3)
+    return np.clip((face - f.mean(axis=0)) * gain + t.mean(axis=0), 0, 255)
 
 
 def _five_point_face(source: ActorFace, target: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -234,6 +239,22 @@ def swap_onto(frame: np.ndarray, source: ActorFace, points: np.ndarray, strength
     return out
 
 
+def _appearance(frame: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """A 24x24 grey thumbnail of the box, zero-mean and unit-norm, for a quick 'still there?'."""
+    h, w = frame.shape[:2]
+    crop = frame[max(0, box[1]):min(h, box[3]), max(0, box[0]):min(w, box[2])]
+    if crop.size == 0:
+        return np.zeros(24 * 24, np.float32)
+    grey = cv2.resize(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), (24, 24), interpolation=cv2.INTER_AREA)
+    vector = grey.astype(np.float32).ravel()
+    vector -= vector.mean()
+    return vector / (np.linalg.norm(vector) + 1e-6)
+
+
+def _similarity(a: np.ndarray, b: np.ndarray | None) -> float:
+    return 1.0 if b is None else float(np.dot(a, b))
+
+
 class OneEuro:
     """One-Euro filter (Casiez et al. 2012) over landmark arrays: steady when still, quick when moving."""
 
@@ -287,19 +308,23 @@ class FaceTrack:
         self.box: tuple[int, int, int, int] | None = None
         self.last_points: np.ndarray | None = None
         self.misses = 0
+        self.recheck = False
+        self.template: np.ndarray | None = None  # the followed face's look in the previous frame
         self.anchor: np.ndarray | None = None  # landmark centre when the box was last placed
         self.stats = TrackStats()
 
-    def _choose(self, frame: np.ndarray, boxes: list) -> tuple[int, int, int, int] | None:
+    def _choose(self, frame: np.ndarray, boxes: list, steady: bool) -> tuple[int, int, int, int] | None:
         """The face to follow: by the hint when acquiring, the one we follow while tracking."""
-        if self.box is not None:  # tracking: the detection over our face, else keep following it
+        if self.box is not None:  # tracking: the detection over our face, else judge by its look
             cx, cy = (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
             reach = 0.5 * (self.box[2] - self.box[0])
             near = [b for b in boxes if abs((b[0] + b[2]) / 2 - cx) < reach and abs((b[1] + b[3]) / 2 - cy) < reach]
             if near:
                 self.misses = 0
                 return min(near, key=lambda b: ((b[0] + b[2]) / 2 - cx) ** 2 + ((b[1] + b[3]) / 2 - cy) ** 2)
-            self.misses += 1  # the detector missed it: follow the landmarks a while, then let go
+            if steady:  # the frontal detector lost a turned face that is plainly still there
+                return self.box
+            self.misses += 1
             return self.box if self.misses < LOST_AFTER_MISSES else None
         if not boxes:
             return None
@@ -312,11 +337,22 @@ class FaceTrack:
         return max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))  # auto, largest
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
-        if self.index % self.detect_every == 0 or self.box is None:
-            chosen = self._choose(frame, detect(frame))
+        # is the face we follow still there? its look against the previous frame's (a cut, an
+        # exit or an occlusion changes it at once; turning and moving change it little)
+        steady = False
+        if self.box is not None:
+            look = _appearance(frame, self.box)
+            steady = _similarity(look, self.template) >= SAME_FACE
+        if self.index % self.detect_every == 0 or self.box is None or self.recheck or not steady:
+            acquiring = self.box is None
+            chosen = self._choose(frame, detect(frame), steady)
             if chosen is not self.box:  # a fresh detection: the box the predictor was trained on
                 self.box, self.anchor = chosen, None
+            if acquiring and chosen is not None:
+                self.misses = 0
+            self.recheck = self.box is not None and self.misses > 0
         self.index += 1
+        self.template = _appearance(frame, self.box) if self.box is not None else None
         points = None
         if self.box is not None:
             points = landmarks(frame, self.box, self.n_points)
@@ -333,7 +369,10 @@ class FaceTrack:
                 points = self.filter(points)
             self.last_points = points
             self.stats.found += 1
-            self.strength = min(1.0, self.strength + self.fade_step)
+            if self.misses:  # followed, but the detector no longer sees it: fade while we wait
+                self.strength = max(0.0, self.strength - self.fade_step)
+            else:
+                self.strength = min(1.0, self.strength + self.fade_step)
         else:
             self.stats.lost += 1
             if self.filter is not None:
