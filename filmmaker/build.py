@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from filmmaker.backends.face import FACE_ENGINE_VERSION
 from filmmaker.direction import DIRECTIONS, parse_parenthetical
 from filmmaker.facecast import face_jobs
 from filmmaker.facecast import key_fields as face_key_fields
@@ -87,7 +88,7 @@ class FilmBuilder:
                             preset="ultrafast" if plan.preview else "veryfast")
         self.report = BuildReport()
         self._engines: dict[str, Any] = {}
-        self._tracks: dict[int, Any] = {}
+        self._music_tracks: dict[int, Any] = {}
         self._faces: dict[str, Any] = {}  # actor id -> prepared face (identity source)
 
     # -- bookkeeping ---------------------------------------------------------------------------
@@ -120,10 +121,8 @@ class FilmBuilder:
                     line, col = ps.shot.pos.get("faces", (1, 1))
                     problems.append(Problem(self.sp.path, line, col, f"shot {ps.id!r}.faces.{job.role}",
                                             f"actor {job.actor!r} has no `face` photo to swap in; add one"))
-                elif job.actor not in self._faces:
-                    from filmmaker.backends.face.dlib_swap import load_actor_face
-
-                    self._faces[job.actor] = load_actor_face(job.face, job.actor)
+                else:
+                    self._check_face(job)
             if ps.shot.faces and ps.shot.picture.kind == "prompt":
                 self.report.warnings.append(f"shot {ps.id!r}: faces are swapped onto generated pictures; "
                                             "a storyboard panel has none, so the swap waits for an image model")
@@ -132,7 +131,7 @@ class FilmBuilder:
                 from filmmaker.backends.music.stock import pick_track
 
                 try:
-                    self._tracks[pc.index] = pick_track(pc.cue.mood, pc.cue.track)
+                    self._music_tracks[pc.index] = pick_track(pc.cue.mood, pc.cue.track)
                 except ResolveError as exc:
                     line, col = pc.cue.pos.get("track", pc.cue.pos.get("mood", (1, 1)))
                     problems.append(Problem(self.sp.path, line, col, f"score[{pc.index}].track", str(exc)))
@@ -150,6 +149,22 @@ class FilmBuilder:
                                     f"end of {picture.source} ({info['duration']:.2f} s)").problems)
         if problems:
             raise ScreenplayError(problems)
+
+    def _check_face(self, job) -> None:
+        """A photo found usable once is not examined again (a no-op rebuild loads no face model)."""
+        key = content_key({"kind": "face", "v": FACE_ENGINE_VERSION, "sha256": self.file_hash(job.face)})
+        if not self.cache.has("face", key, ".json"):
+            self._actor_faces([job])  # raises, naming actor and file, when the photo will not do
+            with self.cache.put("face", key, ".json") as tmp:
+                tmp.write_text(json.dumps({"face": str(job.face), "usable": True}))
+
+    def _actor_faces(self, jobs) -> dict:
+        from filmmaker.backends.face.dlib_swap import load_actor_face
+
+        for job in jobs:
+            if job.actor not in self._faces:
+                self._faces[job.actor] = load_actor_face(job.face, job.actor)
+        return self._faces
 
     def footage_info(self, path: Path) -> dict:
         key = content_key({"kind": "probe", "v": VERSIONS["probe"], "sha256": self.file_hash(path)})
@@ -293,7 +308,8 @@ class FilmBuilder:
                 if ps.shot.faces:
                     from filmmaker.faceswap import swap_still
 
-                    image, scores = swap_still(image, face_jobs(self.plan, ps), self._faces)
+                    jobs = face_jobs(self.plan, ps)
+                    image, scores = swap_still(image, jobs, self._actor_faces(jobs))
                     meta["identity"] = {role: [sc.to_actor, sc.to_stand_in, sc.found] for role, sc in scores.items()}
             elif picture.kind == "card":
                 image = render_card(picture.source, w, h, picture.background, picture.color)
@@ -343,8 +359,8 @@ class FilmBuilder:
             if ps.shot.faces:
                 from filmmaker.faceswap import ShotSwapper
 
-                swapper = ShotSwapper(face_jobs(self.plan, ps), self._faces, float(self.enc.fps),
-                                      timing.frames[ps.index])
+                jobs = face_jobs(self.plan, ps)
+                swapper = ShotSwapper(jobs, self._actor_faces(jobs), float(self.enc.fps), timing.frames[ps.index])
             return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, footage=picture.path,
                               footage_start=picture.start, anchor=anchor, frame_filter=swapper)
         image = load_still(self.cache.path("picture", picture_keys[ps.index], ".png"))
@@ -432,7 +448,7 @@ class FilmBuilder:
 
     def cue_key(self, pc: PlannedCue, timing: Timing) -> str:
         cue = pc.cue
-        source = self._tracks[pc.index].path if cue.mood else cue.file
+        source = self._music_tracks[pc.index].path if cue.mood else cue.file
         start, end = self._cue_span(pc, timing)
         return content_key({"kind": "cue", "v": VERSIONS["cue"], "sha256": self.file_hash(source),
                             "samples": end - start, "volume": cue.volume, "fade_in": cue.fade_in,
@@ -461,7 +477,7 @@ class FilmBuilder:
             self._note("cue", f"score[{pc.index}]", built=False)
         else:
             cue = pc.cue
-            track = self._tracks.get(pc.index)
+            track = self._music_tracks.get(pc.index)
             start, end = self._cue_span(pc, timing)
             audio = decode_audio(track.path if track else cue.file)
             fitted = fit_cue(audio, end - start, track.bpm if track else None, cue.volume, cue.fade_in, cue.fade_out)
