@@ -90,6 +90,7 @@ class FilmBuilder:
         self._engines: dict[str, Any] = {}
         self._music_tracks: dict[int, Any] = {}
         self._faces: dict[str, Any] = {}  # actor id -> prepared face (identity source)
+        self._face_engine = None
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -159,12 +160,18 @@ class FilmBuilder:
                 tmp.write_text(json.dumps({"face": str(job.face), "usable": True}))
 
     def _actor_faces(self, jobs) -> dict:
-        from filmmaker.backends.face.dlib_swap import load_actor_face
-
         for job in jobs:
             if job.actor not in self._faces:
-                self._faces[job.actor] = load_actor_face(job.face, job.actor)
+                self._faces[job.actor] = self.face_engine.load_actor_face(job.face, job.actor)
         return self._faces
+
+    @property
+    def face_engine(self):
+        if self._face_engine is None:
+            from filmmaker.backends.face import open_face_engine
+
+            self._face_engine = open_face_engine()
+        return self._face_engine
 
     def footage_info(self, path: Path) -> dict:
         key = content_key({"kind": "probe", "v": VERSIONS["probe"], "sha256": self.file_hash(path)})
@@ -309,7 +316,7 @@ class FilmBuilder:
                     from filmmaker.faceswap import swap_still
 
                     jobs = face_jobs(self.plan, ps)
-                    image, scores = swap_still(image, jobs, self._actor_faces(jobs))
+                    image, scores = swap_still(self.face_engine, image, jobs, self._actor_faces(jobs))
                     meta["identity"] = {role: [sc.to_actor, sc.to_stand_in, sc.found] for role, sc in scores.items()}
             elif picture.kind == "card":
                 image = render_card(picture.source, w, h, picture.background, picture.color)
@@ -360,7 +367,8 @@ class FilmBuilder:
                 from filmmaker.faceswap import ShotSwapper
 
                 jobs = face_jobs(self.plan, ps)
-                swapper = ShotSwapper(jobs, self._actor_faces(jobs), float(self.enc.fps), timing.frames[ps.index])
+                swapper = ShotSwapper(self.face_engine, jobs, self._actor_faces(jobs), float(self.enc.fps),
+                                      timing.frames[ps.index])
             return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, footage=picture.path,
                               footage_start=picture.start, anchor=anchor, frame_filter=swapper)
         image = load_still(self.cache.path("picture", picture_keys[ps.index], ".png"))

@@ -1,8 +1,8 @@
 """Face casting in a build: which actor's face goes on which stand-in, shot by shot, and whether
 the swap worked (the identity check).
 
-The engine (detection, landmarks, warp, blend, tracking) is `backends/face/dlib_swap.py`; this
-module only decides what to swap and keeps score, so another engine can take its place.
+The engine (detection, landmarks, warp, blend, tracking) sits behind `backends.face.FaceEngine`;
+this module only decides what to swap and keeps score.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from filmmaker.backends.face import dlib_swap as engine
+from filmmaker.backends.face import FaceEngine
 from filmmaker.facecast import FaceJob
 
 IDENTITY_SAMPLES = 5  # frames per shot whose faces are embedded for the identity check
@@ -35,11 +35,10 @@ class IdentityScore:
 class ShotSwapper:
     """Every face job of a shot applied to frames in order, scoring identity on a few of them."""
 
-    def __init__(self, jobs: list[FaceJob], faces: dict[str, engine.ActorFace], fps: float, frames: int,
+    def __init__(self, engine: FaceEngine, jobs: list[FaceJob], faces: dict, fps: float, frames: int,
                  detect_every: int = 6):
-        self.jobs = jobs
-        self.faces = faces
-        self.tracks = [engine.FaceTrack(faces[job.actor], fps, _hint(job), detect_every, points=job.landmarks)
+        self.engine, self.jobs, self.faces = engine, jobs, faces
+        self.tracks = [engine.tracker(faces[job.actor], fps, _hint(engine, job), detect_every, job.landmarks)
                        for job in jobs]
         self.sample_every = max(1, frames // IDENTITY_SAMPLES)
         self.index = 0
@@ -59,10 +58,11 @@ class ShotSwapper:
             points = track.stats.points[-1] if track.stats.points else None
             if points is None or track.strength < 1.0:
                 continue
-            box = engine.face_box(points)
-            face = engine.embedding(swapped, box)
-            self.distances[job.role].append((float(np.linalg.norm(face - self.faces[job.actor].descriptor)),
-                                             float(np.linalg.norm(face - engine.embedding(original, box)))))
+            box = self.engine.face_box(points)
+            face = self.engine.embedding(swapped, box)
+            actor = self.engine.descriptor(self.faces[job.actor])
+            self.distances[job.role].append((float(np.linalg.norm(face - actor)),
+                                             float(np.linalg.norm(face - self.engine.embedding(original, box)))))
 
     def scores(self) -> dict[str, IdentityScore]:
         out = {}
@@ -76,28 +76,23 @@ class ShotSwapper:
         return out
 
 
-def swap_still(image: np.ndarray, jobs: list[FaceJob], faces: dict[str, engine.ActorFace]) -> tuple[np.ndarray, dict]:
-    """A still, swapped once: faces are searched at full care (upsampled), no tracking needed."""
-    swapper = ShotSwapper(jobs, faces, fps=1.0, frames=1, detect_every=1)
+def swap_still(engine: FaceEngine, image: np.ndarray, jobs: list[FaceJob], faces: dict) -> tuple[np.ndarray, dict]:
+    """A still, swapped once: no tracking, nothing to fade."""
+    swapper = ShotSwapper(engine, jobs, faces, fps=1.0, frames=1, detect_every=1)
     for track in swapper.tracks:
         track.fade_step = 1.0  # a still has no frames to fade over
     return swapper(image), swapper.scores()
 
 
-def _hint(job: FaceJob):
+def _hint(engine: FaceEngine, job: FaceJob):
     if job.reference is None:
         return job.hint
     from PIL import Image
 
+    from filmmaker.errors import ResolveError
+
     with Image.open(job.reference) as photo:
-        image = np.asarray(photo.convert("RGB"))
-    boxes = engine.detect(image, upsample=1)
-    if not boxes:
-        from filmmaker.errors import ResolveError
-
+        descriptor = engine.reference(np.asarray(photo.convert("RGB")))
+    if descriptor is None:
         raise ResolveError(f"role {job.role!r}: no face found in the stand-in reference {job.reference}")
-    return engine.embedding(image, max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1])))
-
-
-def load_faces(jobs: list[FaceJob]) -> dict[str, engine.ActorFace]:
-    return {job.actor: engine.load_actor_face(job.face, job.actor) for job in jobs}
+    return descriptor

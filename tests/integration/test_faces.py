@@ -219,6 +219,7 @@ def test_a_lost_face_fades_out_and_back_in_never_freezing(stand_in_footage):
 
 
 def test_a_reference_photo_picks_its_stand_in_among_several(stand_in_footage, tmp_path):
+    from filmmaker.backends.face import open_face_engine
     from filmmaker.facecast import FaceJob
     from filmmaker.faceswap import ShotSwapper
 
@@ -229,7 +230,18 @@ def test_a_reference_photo_picks_its_stand_in_among_several(stand_in_footage, tm
     cv2.imwrite(str(reference), cv2.cvtColor(np.ascontiguousarray(frame[max(0, top - 60):bottom + 60,
                                                                          max(0, left - 60):rgt + 60]), cv2.COLOR_RGB2BGR))
     job = FaceJob("HERO", "eileen", EILEEN, "reference", reference)
-    swapper = ShotSwapper([job], {"eileen": engine.load_actor_face(EILEEN, "eileen")}, 24.0, 6)
+    swapper = ShotSwapper(open_face_engine("dlib"), [job], {"eileen": engine.load_actor_face(EILEEN, "eileen")}, 24.0, 6)
     swapper(frame.copy())
     chosen = swapper.tracks[0].box
     assert abs((chosen[0] + chosen[2]) / 2 - (right[0] + right[2]) / 2) < 0.3 * (right[2] - right[0])
+
+
+def test_face_engines_are_opened_by_name():
+    from filmmaker.backends.face import open_face_engine
+
+    dlib_engine = open_face_engine("dlib")
+    assert dlib_engine.name == "dlib"
+    actor = dlib_engine.load_actor_face(EILEEN, "eileen")
+    assert dlib_engine.descriptor(actor).shape == (128,)
+    with pytest.raises(ResolveError, match="unknown face engine 'onnx'; available: dlib"):
+        open_face_engine("onnx")

@@ -383,3 +383,30 @@ class FaceTrack:
         if points is None or self.strength <= 0:
             return frame
         return swap_onto(frame, self.source, points, self.strength)
+
+
+class DlibEngine:
+    """The FaceEngine interface over this module."""
+
+    name = "dlib"
+
+    def load_actor_face(self, path: Path, actor: str) -> ActorFace:
+        return load_actor_face(path, actor)
+
+    def tracker(self, face: ActorFace, fps: float, hint, detect_every: int, points: int) -> FaceTrack:
+        return FaceTrack(face, fps, hint, detect_every, points=points)
+
+    def embedding(self, image: np.ndarray, box) -> np.ndarray:
+        return embedding(image, box)
+
+    def face_box(self, points: np.ndarray):
+        return face_box(points)
+
+    def descriptor(self, face: ActorFace) -> np.ndarray:
+        return face.descriptor
+
+    def reference(self, image: np.ndarray) -> np.ndarray | None:
+        boxes = detect(image, upsample=1)
+        if not boxes:
+            return None
+        return embedding(image, max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1])))
