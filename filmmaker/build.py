@@ -29,7 +29,7 @@ from filmmaker.render.encoding import Encoding
 from filmmaker.screenplay.model import ANCHORS
 
 # Bump a stage's version when its code changes the bytes it makes: old entries stop matching.
-VERSIONS = {"line": 4, "picture": 1, "segment": 1, "cue": 2, "mix": 2, "cut": 2, "probe": 1}
+VERSIONS = {"line": 5, "picture": 1, "segment": 1, "cue": 2, "mix": 3, "cut": 2, "probe": 1}
 RATE = 48_000
 
 

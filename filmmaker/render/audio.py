@@ -66,6 +66,27 @@ def true_peak_db(audio: np.ndarray, oversample: int = 4) -> float:
     return 20 * np.log10(max(peak, 1e-12))
 
 
+def _true_peaks(audio: np.ndarray, floor: float, block: int = 2048, pad: int = 64) -> np.ndarray:
+    """Per-sample peak of the 4x-oversampled signal, computed only in blocks that reach `floor`.
+
+    Between samples a band-limited signal overshoots by well under 6 dB, so a block whose samples
+    all stay under half the ceiling cannot reach it; skipping those makes the limiter several
+    times cheaper on speech and music, where loud peaks are few.
+    """
+    mono = np.abs(audio).max(axis=1) if audio.ndim == 2 else np.abs(audio)
+    peaks = mono.astype(np.float64)
+    loud_blocks = np.unique(np.nonzero(mono >= floor)[0] // block)
+    for b in loud_blocks:
+        start, end = b * block, min(len(audio), (b + 1) * block)
+        lo, hi = max(0, start - pad), min(len(audio), end + pad)
+        over = np.abs(_oversampled(audio[lo:hi], 4))
+        if over.ndim == 2:
+            over = over.max(axis=1)
+        local = over[: (hi - lo) * 4].reshape(hi - lo, 4).max(axis=1)
+        peaks[start:end] = local[start - lo:end - lo]
+    return peaks
+
+
 def limit(audio: np.ndarray, ceiling_db: float = PEAK_DBFS, rate: int = RATE,
           lookahead: float = 0.005) -> np.ndarray:
     """Brick-wall true-peak limiter: a gain curve that never lets a peak past `ceiling_db`.
@@ -79,11 +100,7 @@ def limit(audio: np.ndarray, ceiling_db: float = PEAK_DBFS, rate: int = RATE,
     if not len(audio):
         return audio
     ceiling = 10 ** (ceiling_db / 20)
-    over = np.abs(_oversampled(audio, 4))
-    if over.ndim == 2:
-        over = over.max(axis=1)
-    peak = over[: len(audio) * 4].reshape(len(audio), 4).max(axis=1)
-    need = np.minimum(1.0, ceiling / np.maximum(peak, 1e-12))
+    need = np.minimum(1.0, ceiling / np.maximum(_true_peaks(audio, ceiling / 2), 1e-12))
     if need.min() >= 1.0:
         return audio
     width = max(1, int(lookahead * rate))
