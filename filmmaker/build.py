@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from filmmaker.backends.face import FACE_ENGINE_VERSION
-from filmmaker.direction import DIRECTIONS, parse_parenthetical
-from filmmaker.facecast import face_jobs
-from filmmaker.facecast import key_fields as face_key_fields
 from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
+from filmmaker.direction import DIRECTIONS, parse_parenthetical
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.export import subtitle_cues, to_srt
+from filmmaker.facecast import face_jobs
+from filmmaker.facecast import key_fields as face_key_fields
 from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, time_film
 from filmmaker.render.encoding import Encoding
 from filmmaker.screenplay.model import ANCHORS

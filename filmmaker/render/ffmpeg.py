@@ -6,8 +6,12 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filmmaker.errors import RenderError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Encoder settings shared by every segment: the concat demuxer can join them without re-encoding
 # only if they all match.
@@ -58,7 +62,7 @@ def probe(path: Path) -> MediaInfo:
 
 
 def decode_audio(path: Path, rate: int = 48_000, channels: int = 2, start: float = 0.0,
-                 duration: float | None = None) -> "np.ndarray":
+                 duration: float | None = None) -> np.ndarray:
     """Any audio (or a video's sound) as float32 samples, shape (n, channels)."""
     import numpy as np
 

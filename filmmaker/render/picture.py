@@ -67,11 +67,11 @@ def render_card(text: str, width: int, height: int, background: str, color: str)
     while True:
         font = _font(size)
         lines = _wrap_to_width(draw, text, font, usable)
-        if (len(lines) <= 3 and all(draw.textlength(l, font=font) <= usable for l in lines)) or size <= 14:
+        if (len(lines) <= 3 and all(draw.textlength(line, font=font) <= usable for line in lines)) or size <= 14:
             break
         size = int(size * 0.9)
-    tracked = [" ".join(l) if len(l) <= 24 and l.isupper() else l for l in lines]  # letter-spaced caps
-    if any(draw.textlength(l, font=font) > usable for l in tracked):
+    tracked = [" ".join(line) if len(line) <= 24 and line.isupper() else line for line in lines]  # letter-spaced caps
+    if any(draw.textlength(line, font=font) > usable for line in tracked):
         tracked = lines
     _draw_block(draw, tracked, font, (w / 2, h / 2), _hex(color), 1.25, stroke=max(1, size // 40))
     rule_y = h / 2 + (font.getmetrics()[0] + font.getmetrics()[1]) * 1.25 * len(lines) / 2 + size * 0.35

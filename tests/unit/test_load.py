@@ -14,7 +14,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-import yaml
 from PIL import Image
 
 from filmmaker.errors import Problem, ScreenplayError
