@@ -24,7 +24,7 @@ from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.export import subtitle_cues, to_srt
 from filmmaker.facecast import face_jobs
 from filmmaker.facecast import key_fields as face_key_fields
-from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, time_film
+from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, shot_problem, time_film
 from filmmaker.render.encoding import Encoding
 from filmmaker.screenplay.model import ANCHORS
 
@@ -97,12 +97,6 @@ class FilmBuilder:
     def _note(self, kind: str, name: str, built: bool) -> None:
         (self.report.built if built else self.report.reused).setdefault(kind, []).append(name)
 
-    def _shot_problem(self, ps: PlannedShot, field: str, message: str) -> ScreenplayError:
-        line, col = ps.shot.pos.get(field, ps.shot.pos.get("", (1, 1)))
-        si = self.sp.scenes.index(ps.scene)
-        return ScreenplayError([Problem(self.sp.path, line, col,
-                                        f"scenes[{si}].shots[{ps.scene.shots.index(ps.shot)}].{field}", message)])
-
     # -- resolve: everything that can be missing fails here, before any work -------------------
 
     def resolve(self) -> None:
@@ -142,12 +136,12 @@ class FilmBuilder:
                 try:
                     info = self.footage_info(picture.path)
                 except RenderError as exc:
-                    problems.extend(self._shot_problem(ps, "picture", f"{exc}; give a video file "
-                                                       "ffmpeg can read (MP4, MOV, MKV, WebM)").problems)
+                    problems.append(shot_problem(self.plan, ps, "picture", f"{exc}; give a video file "
+                                                 "ffmpeg can read (MP4, MOV, MKV, WebM)"))
                     continue
                 if picture.start >= info["duration"]:
-                    problems.extend(self._shot_problem(ps, "picture", f"in-point {picture.start:g} s is past the "
-                                    f"end of {picture.source} ({info['duration']:.2f} s)").problems)
+                    problems.append(shot_problem(self.plan, ps, "picture", f"in-point {picture.start:g} s is past "
+                                                 f"the end of {picture.source} ({info['duration']:.2f} s)"))
         if problems:
             raise ScreenplayError(problems)
 

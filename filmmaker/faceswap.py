@@ -27,10 +27,6 @@ class IdentityScore:
     to_stand_in: float = float("nan")
     found: float = 0.0  # fraction of frames where the stand-in's face was found
 
-    @property
-    def worked(self) -> bool:
-        return self.to_actor < self.to_stand_in
-
 
 class ShotSwapper:
     """Every face job of a shot applied to frames in order, scoring identity on a few of them."""

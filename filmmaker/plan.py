@@ -143,12 +143,12 @@ def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[
             else:
                 duration = EMPTY_SHOT
         elif duration < needed - TAIL + 0.1:
-            problems.append(_problem(plan, ps, "duration", f"the lines need {needed:.1f} s but the "
+            problems.append(shot_problem(plan, ps, "duration", f"the lines need {needed:.1f} s but the "
                                      f"duration is {duration:g} s; use `duration: auto` or at least {math.ceil(needed)}"))
         frames.append(max(1, round(duration * fps)))
         x = round(ps.shot.transition.seconds * fps) if ps.shot.transition.kind == "crossfade" else 0
         if x and ps.index == 0:
-            problems.append(_problem(plan, ps, "transition", "the first shot has nothing to crossfade "
+            problems.append(shot_problem(plan, ps, "transition", "the first shot has nothing to crossfade "
                                      "from; remove its transition"))
             x = 0
         fade_in.append(x)
@@ -159,14 +159,15 @@ def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[
     for ps in plan.shots:
         first, end = timing.body(ps.index)
         if end - first < 1:
-            problems.append(_problem(plan, ps, "transition", "the crossfades into and out of this shot "
+            problems.append(shot_problem(plan, ps, "transition", "the crossfades into and out of this shot "
                                      f"are longer than the shot ({float(frames[ps.index] / fps):.2f} s); shorten them"))
     if problems:
         raise ScreenplayError(problems)
     return timing
 
 
-def _problem(plan: Plan, ps: PlannedShot, field: str, message: str) -> Problem:
+def shot_problem(plan: Plan, ps: PlannedShot, field: str, message: str) -> Problem:
+    """A problem positioned at a shot's field (or the shot itself), named as the loader names it."""
     line, col = ps.shot.pos.get(field, ps.shot.pos.get("", (1, 1)))
     scene_index = plan.screenplay.scenes.index(ps.scene)
     shot_index = ps.scene.shots.index(ps.shot)
