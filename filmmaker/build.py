@@ -113,9 +113,8 @@ class FilmBuilder:
         for ps in self.plan.shots:
             for job in face_jobs(self.plan, ps):
                 if job.face is None:
-                    line, col = ps.shot.pos.get("faces", (1, 1))
-                    problems.append(Problem(self.sp.path, line, col, f"shot {ps.id!r}.faces.{job.role}",
-                                            f"actor {job.actor!r} has no `face` photo to swap in; add one"))
+                    problems.append(shot_problem(self.plan, ps, "faces", f"{job.role}: actor {job.actor!r} has "
+                                                 "no `face` photo to swap in; add one under actors"))
                 else:
                     self._check_face(job)
             if ps.shot.faces and ps.shot.picture.kind == "prompt":

@@ -245,3 +245,19 @@ def test_face_engines_are_opened_by_name():
     assert dlib_engine.descriptor(actor).shape == (128,)
     with pytest.raises(ResolveError, match="unknown face engine 'onnx'; available: dlib"):
         open_face_engine("onnx")
+
+
+def test_a_swap_for_an_actor_without_a_face_photo_is_a_positioned_problem(tmp_path):
+    from filmmaker.build import build_film
+    from filmmaker.errors import ScreenplayError
+    from filmmaker.plan import plan_film
+    from filmmaker.screenplay import load_screenplay
+
+    (tmp_path / "film.yaml").write_text(
+        "title: Faceless\nactors: {ada: {voice: {}}}\ncast: {ADA: ada}\nscenes:\n"
+        "  - heading: INT. ROOM - DAY\n    shots:\n      - picture: {prompt: a room}\n        faces: {ADA: auto}\n")
+    with pytest.raises(ScreenplayError) as caught:
+        build_film(plan_film(load_screenplay(tmp_path / "film.yaml")), tmp_path / "out")
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.field) == (8, "scenes[0].shots[0].faces")
+    assert "actor 'ada' has no `face` photo" in problem.message
