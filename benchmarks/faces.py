@@ -1,4 +1,4 @@
-"""Face swap speed on a 1280x720 shot: the tracked pipeline (detect every 6th frame, landmarks in
+"""Face swap speed on a 1280x720 shot: the tracked pipeline (detect every second, landmarks in
 between) against the same pipeline detecting on every frame, side by side in one run.
 
     python benchmarks/faces.py [--seconds 3]
@@ -35,7 +35,7 @@ def stand_in_frames(seconds: float) -> np.ndarray:
     return np.frombuffer(raw, np.uint8).reshape(-1, 720, 1280, 3)
 
 
-def fps(frames: np.ndarray, detect_every: int) -> tuple[float, int]:
+def fps(frames: np.ndarray, detect_every: int | None) -> tuple[float, int]:
     from filmmaker.backends.face import dlib_swap as engine
 
     actor = engine.load_actor_face(ROOT / "assets" / "examples" / "media" / "faces" / "eileen.jpg", "eileen")
@@ -51,10 +51,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
     frames = stand_in_frames(args.seconds)
-    tracked, found_tracked = fps(frames, detect_every=6)
+    tracked, found_tracked = fps(frames, detect_every=None)  # the default a build uses
     every, found_every = fps(frames, detect_every=1)
     print(f"{len(frames)} frames at 1280x720")
-    print(f"tracked (detect every 6th frame): {tracked:6.1f} fps, face in {found_tracked} frames (target >= 15 fps)")
+    print(f"tracked (detect once a second):   {tracked:6.1f} fps, face in {found_tracked} frames (target >= 15 fps)")
     print(f"detect on every frame:            {every:6.1f} fps, face in {found_every} frames")
     print(f"ratio: {tracked / every:.1f}x (target >= 3x)")
 

@@ -32,7 +32,7 @@ class ShotSwapper:
     """Every face job of a shot applied to frames in order, scoring identity on a few of them."""
 
     def __init__(self, engine: FaceEngine, jobs: list[FaceJob], faces: dict, fps: float, frames: int,
-                 detect_every: int = 6):
+                 detect_every: int | None = None):
         self.engine, self.jobs, self.faces = engine, jobs, faces
         self.tracks = [engine.tracker(faces[job.actor], fps, _hint(engine, job), detect_every, job.landmarks)
                        for job in jobs]

@@ -30,7 +30,7 @@ class FaceEngine(Protocol):
     def load_actor_face(self, path: Path, actor: str) -> Any:
         """The identity source from the actor's photo; raises ResolveError naming actor and file."""
 
-    def tracker(self, face: Any, fps: float, hint: Any, detect_every: int, points: int) -> FaceTracker:
+    def tracker(self, face: Any, fps: float, hint: Any, detect_every: int | None, points: int) -> FaceTracker:
         """A stateful swapper for one role through one shot, fed frames in order."""
 
     def embedding(self, image: Any, box: Box) -> Any:

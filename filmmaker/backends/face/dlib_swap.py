@@ -23,6 +23,7 @@ MIN_FACE_PX = 48  # narrower actor faces give a blurry swap
 DETECT_WIDTH = 640  # frames are searched for faces at this width, then refined at full size
 JAW, BROWS, INNER_MOUTH = range(0, 17), range(17, 27), range(60, 68)
 LOST_AFTER_MISSES = 3  # detection rounds without our face before the track lets go
+DETECT_INTERVAL_S = 1.0  # the detector's round between landmark-only frames (the look check covers cuts)
 SAME_FACE = 0.5  # correlation of a tracked face with its look a frame before, below which it is lost
 
 
@@ -115,39 +116,34 @@ def delaunay(points: np.ndarray) -> list[tuple[int, int, int]]:
 
 
 def warp_face(source: ActorFace, target: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The actor's face warped, triangle by triangle, onto `target` landmarks (an image of `size`)."""
-    out = np.zeros((size[1], size[0], 3), np.float32)
-    src_img = source.image.astype(np.float32)
-    for a, b, c in source.triangles:
-        src = np.float32([source.points[a], source.points[b], source.points[c]])
-        dst = np.float32([target[a], target[b], target[c]])
-        x, y, w, h = cv2.boundingRect(dst)
-        if w <= 0 or h <= 0:
-            continue
-        sx, sy, sw, sh = cv2.boundingRect(src)
-        patch = src_img[max(sy, 0):sy + sh, max(sx, 0):sx + sw]
-        if patch.size == 0:
-            continue
-        if abs(_area(src)) < 0.5 or abs(_area(dst)) < 0.5:
-            continue  # a collapsed triangle: its affine map is singular (and OpenCV can stall on it)
-        matrix = cv2.getAffineTransform(np.float32(src - [max(sx, 0), max(sy, 0)]), np.float32(dst - [x, y]))
-        warped = cv2.warpAffine(patch, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        mask = np.zeros((h, w), np.float32)
-        cv2.fillConvexPoly(mask, np.int32(dst - [x, y]), 1.0, cv2.LINE_AA)
-        x0, y0 = max(x, 0), max(y, 0)
-        x1, y1 = min(x + w, size[0]), min(y + h, size[1])
-        if x1 <= x0 or y1 <= y0:
-            continue
-        region = (slice(y0, y1), slice(x0, x1))
-        local = (slice(y0 - y, y1 - y), slice(x0 - x, x1 - x))
-        m = mask[local][..., None]
-        out[region] = out[region] * (1 - m) + warped[local] * m
-    return out
+    """The actor's face warped, triangle by triangle, onto `target` landmarks (an image of `size`).
+
+    One remap for the whole face: each output pixel looks up its triangle in a label image and
+    takes that triangle's inverse affine map, so the cost is a few array passes, not ~100 warps."""
+    corners = np.asarray(source.triangles)
+    src, dst = source.points[corners], target[corners]  # (triangles, 3 corners, xy)
+    usable = (np.abs(_areas(src)) >= 0.5) & (np.abs(_areas(dst)) >= 0.5)  # collapsed ones are singular
+    # each triangle's inverse map M (dst -> src): [x y 1] @ M.T = src, for all triangles at once
+    solved = np.linalg.solve(np.concatenate([dst[usable], np.ones((usable.sum(), 3, 1))], axis=2), src[usable])
+    inverse = np.zeros((len(corners) + 1, 2, 3), np.float32)
+    inverse[:-1][usable] = solved.transpose(0, 2, 1)
+    inverse[-1] = [[0, 0, -1e4], [0, 0, -1e4]]  # outside every triangle: far off the photo, black
+    labels = np.full((size[1], size[0]), -1, np.int32)
+    polygons = np.round(dst).astype(np.int32)
+    for index in np.flatnonzero(usable).tolist():
+        cv2.fillConvexPoly(labels, polygons[index], index)
+    matrix = inverse[labels]  # label -1 picks the last row: the 'outside' map
+    ys, xs = np.mgrid[0:size[1], 0:size[0]].astype(np.float32)
+    map_x = matrix[..., 0, 0] * xs + matrix[..., 0, 1] * ys + matrix[..., 0, 2]
+    map_y = matrix[..., 1, 0] * xs + matrix[..., 1, 1] * ys + matrix[..., 1, 2]
+    warped = cv2.remap(source.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    return warped.astype(np.float32)
 
 
-def _area(triangle: np.ndarray) -> float:
-    (ax, ay), (bx, by), (cx, cy) = triangle
-    return 0.5 * ((bx - ax) * (cy - ay) - (cx - ax) * (by - ay))
+def _areas(triangles: np.ndarray) -> np.ndarray:
+    """Signed areas of an array of triangles (..., 3, 2)."""
+    a, b, c = triangles[..., 0, :], triangles[..., 1, :], triangles[..., 2, :]
+    return 0.5 * ((b[..., 0] - a[..., 0]) * (c[..., 1] - a[..., 1]) - (c[..., 0] - a[..., 0]) * (b[..., 1] - a[..., 1]))
 
 
 def face_mask(points: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -230,13 +226,29 @@ def swap_onto(frame: np.ndarray, source: ActorFace, points: np.ndarray, strength
         ys, xs = np.nonzero(hard)
         centre = (int((xs.min() + xs.max()) / 2), int((ys.min() + ys.max()) / 2))
         try:  # Poisson blending matches the seam's light; the feathered mask hides its edge
-            blended = cv2.seamlessClone(warped.astype(np.uint8), crop, hard, centre, cv2.NORMAL_CLONE).astype(np.float32)
+            blended = warped + _poisson_correction(warped, crop, hard, centre)
         except cv2.error:
             pass
     alpha = (mask * strength)[..., None]
     out = frame.copy()
     out[top:bottom, left:right] = np.clip(crop * (1 - alpha) + blended * alpha, 0, 255).astype(np.uint8)
     return out
+
+
+def _poisson_correction(face: np.ndarray, crop: np.ndarray, hard: np.ndarray, centre: tuple[int, int]) -> np.ndarray:
+    """What Poisson blending adds to the face: a smooth membrane that carries the seam's light
+    inward. Being smooth, it is solved at half size and scaled up, at a quarter of the cost."""
+    h, w = crop.shape[:2]
+    if min(h, w) < 64:  # too small to halve
+        return cv2.seamlessClone(face.astype(np.uint8), crop, hard, centre, cv2.NORMAL_CLONE).astype(np.float32) - face
+    half = (w // 2, h // 2)
+    small_face = cv2.resize(face, half, interpolation=cv2.INTER_AREA)
+    small_crop = cv2.resize(crop, half, interpolation=cv2.INTER_AREA)
+    small_hard = cv2.resize(hard, half, interpolation=cv2.INTER_NEAREST)
+    small_centre = (centre[0] // 2, centre[1] // 2)
+    cloned = cv2.seamlessClone(np.clip(small_face, 0, 255).astype(np.uint8), small_crop, small_hard, small_centre,
+                               cv2.NORMAL_CLONE)
+    return cv2.resize(cloned.astype(np.float32) - small_face, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _appearance(frame: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
@@ -292,15 +304,17 @@ class TrackStats:
 class FaceTrack:
     """Swaps one role's face through a shot, frame after frame, in order.
 
-    Faces are detected every `detect_every` frames (or at once when the track is lost) and
+    Faces are detected every `detect_every` frames (by default every half second; at once when
+    the track is lost or the face's look changes) and
     followed in between by refitting landmarks in the previous frame's box. Landmarks are
     smoothed with a One-Euro filter; where the face is lost the swap fades out over a few
     frames and back in when it is found, so it never freezes or floats.
     """
 
-    def __init__(self, source: ActorFace, fps: float, hint: str | np.ndarray = "auto", detect_every: int = 6,
-                 smooth: bool = True, fade_frames: int = 4, points: int = 68):
-        self.source, self.hint, self.detect_every, self.n_points = source, hint, detect_every, points
+    def __init__(self, source: ActorFace, fps: float, hint: str | np.ndarray = "auto",
+                 detect_every: int | None = None, smooth: bool = True, fade_frames: int = 4, points: int = 68):
+        self.source, self.hint, self.n_points = source, hint, points
+        self.detect_every = detect_every or max(1, round(fps * DETECT_INTERVAL_S))
         self.filter = OneEuro(fps) if smooth else None
         self.fade_step = 1.0 / max(1, fade_frames)
         self.strength = 0.0
@@ -362,7 +376,7 @@ class FaceTrack:
             if self.anchor is None:
                 self.anchor = centre
             else:
-                dx, dy = np.round(centre - self.anchor).astype(int)
+                dx, dy = (int(v) for v in np.round(centre - self.anchor))
                 self.box = (self.box[0] + dx, self.box[1] + dy, self.box[2] + dx, self.box[3] + dy)
                 self.anchor = self.anchor + (dx, dy)
             if self.filter is not None:
@@ -393,7 +407,7 @@ class DlibEngine:
     def load_actor_face(self, path: Path, actor: str) -> ActorFace:
         return load_actor_face(path, actor)
 
-    def tracker(self, face: ActorFace, fps: float, hint, detect_every: int, points: int) -> FaceTrack:
+    def tracker(self, face: ActorFace, fps: float, hint, detect_every: int | None, points: int) -> FaceTrack:
         return FaceTrack(face, fps, hint, detect_every, points=points)
 
     def embedding(self, image: np.ndarray, box) -> np.ndarray:
