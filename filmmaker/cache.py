@@ -33,6 +33,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+RECORD_FIELDS = {"kind", "key", "size", "sha256"}  # what a record checks its artifact by
+
+
 @contextlib.contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
     """Yield a temp path in `final`'s folder; on success fsync it and rename it over `final`."""
@@ -86,6 +89,8 @@ class Cache:
     @contextlib.contextmanager
     def put(self, kind: str, key: str, ext: str, meta: dict[str, Any] | None = None) -> Iterator[Path]:
         """Yield a temp path to write the artifact to; it is stored only if the block succeeds."""
+        if meta and meta.keys() & RECORD_FIELDS:
+            raise ValueError(f"meta may not replace the record's own fields: {sorted(meta.keys() & RECORD_FIELDS)}")
         final = self.path(kind, key, ext)
         with atomic_path(final) as tmp:
             yield tmp

@@ -36,7 +36,8 @@ def dry_run(plan: Plan) -> tuple[list[tuple[str, ...]], str]:
         if not exact:
             work.append(f"{sum(not spoken[pl.id] for pl in ps.lines)} line(s)")
         if picture.kind != "footage" and not builder.cache.has("picture", picture_keys[ps.index], ".png"):
-            work.append("picture")
+            generate = builder.generates(ps) and not builder.cache.has("image", builder.image_key(ps), ".png")
+            work.append("generated picture" if generate else "picture")
         if not seg_cached:
             work.append("segment")
         status = "[green]cached[/green]" if not work else "[yellow]build " + ", ".join(work) + "[/yellow]"

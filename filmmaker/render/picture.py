@@ -106,3 +106,18 @@ def render_storyboard(prompt: str, heading: str, speakers: list[str], shot_id: s
 
 def save_png(array: np.ndarray, path: Path) -> None:
     Image.fromarray(array).save(path, format="PNG", compress_level=1)
+
+
+def letterbox(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """`image` whole, centred on black bars, in the frame's shape (so no cover-fit crops it)."""
+    h, w = image.shape[:2]
+    if w * height == h * width:
+        return image
+    if w * height > h * width:  # wider than the frame: bars above and below
+        out_w, out_h = w, round(w * height / width)
+    else:
+        out_w, out_h = round(h * width / height), h
+    out = np.zeros((out_h, out_w, 3), np.uint8)
+    top, left = (out_h - h) // 2, (out_w - w) // 2
+    out[top:top + h, left:left + w] = image
+    return out
