@@ -18,18 +18,19 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from filmmaker.backends.face import FACE_ENGINE_VERSION
-from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
+from filmmaker.cache import Cache, FileHashes, atomic_path, content_key
 from filmmaker.direction import DIRECTIONS, parse_parenthetical
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
-from filmmaker.export import subtitle_cues, to_srt
+from filmmaker.editorial import Editorial, ExportOptions
 from filmmaker.facecast import face_jobs
 from filmmaker.facecast import key_fields as face_key_fields
+from filmmaker.imagery import generation
 from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, shot_problem, time_film
 from filmmaker.render.encoding import Encoding
 from filmmaker.screenplay.model import ANCHORS
 
 # Bump a stage's version when its code changes the bytes it makes: old entries stop matching.
-VERSIONS = {"line": 5, "picture": 1, "segment": 1, "cue": 2, "mix": 3, "cut": 2, "probe": 1}
+VERSIONS = {"line": 5, "image": 1, "picture": 1, "segment": 1, "cue": 2, "mix": 3, "cut": 2, "probe": 1}
 RATE = 48_000
 
 
@@ -59,6 +60,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     timing: Timing | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+    exports: dict[str, Path] = field(default_factory=dict)  # format -> file (EDL, OTIO, XML, SRT, VTT)
     # shot -> role -> (distance to the actor, distance to the stand-in, fraction of frames found)
     identity: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
@@ -91,6 +93,7 @@ class FilmBuilder:
         self._music_tracks: dict[int, Any] = {}
         self._faces: dict[str, Any] = {}  # actor id -> prepared face (identity source)
         self._face_engine = None
+        self._image_model = None  # the diffusers model `prompt` shots are generated with, if any
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -117,9 +120,18 @@ class FilmBuilder:
                                                  "no `face` photo to swap in; add one under actors"))
                 else:
                     self._check_face(job)
-            if ps.shot.faces and ps.shot.picture.kind == "prompt":
+            if ps.shot.faces and ps.shot.picture.kind == "prompt" and not self.sp.imagery.model:
                 self.report.warnings.append(f"shot {ps.id!r}: faces are swapped onto generated pictures; "
                                             "a storyboard panel has none, so the swap waits for an image model")
+        if self.sp.imagery.model and any(ps.shot.picture.kind == "prompt" for ps in self.plan.shots):
+            from filmmaker.backends.imagery import describe_model, locate_model
+
+            try:
+                folder = locate_model(self.sp.imagery.model, self.sp.imagery.model_path)
+                self._image_model = describe_model(folder, self.file_hash)
+            except ResolveError as exc:
+                line, col = self.sp.imagery.pos.get("model", (1, 1))
+                problems.append(Problem(self.sp.path, line, col, "imagery.model", str(exc)))
         for pc in self.plan.cues:
             if pc.cue.mood:
                 from filmmaker.backends.music.stock import pick_track
@@ -209,10 +221,24 @@ class FilmBuilder:
             fields["faces"] = face_key_fields(face_jobs(self.plan, ps), self.file_hash)
         elif picture.kind == "card":
             fields.update(text=picture.source, background=picture.background, color=picture.color)
+        elif self.generates(ps):
+            fields.update(image=self.image_key(ps), fit=self.sp.imagery.fit,
+                          faces=face_key_fields(face_jobs(self.plan, ps), self.file_hash))
         else:
             fields.update(prompt=picture.source, heading=ps.scene.heading, shot=ps.id,
                           speakers=self._speakers(ps))
         return content_key(fields)
+
+    def generates(self, ps: PlannedShot) -> bool:
+        """Whether the shot's picture comes from the image model (else it is drawn or loaded)."""
+        return ps.shot.picture.kind == "prompt" and self._image_model is not None
+
+    def image_key(self, ps: PlannedShot) -> str:
+        """A generated picture's key: everything that changes its pixels, the model by its files."""
+        imagery = self.sp.imagery
+        return content_key({"kind": "image", "v": VERSIONS["image"], "model": self._image_model.identity,
+                            **dataclasses.asdict(generation(self.plan, ps, imagery)),
+                            "size": imagery.size or "native", "device": imagery.device})
 
     @staticmethod
     def _speakers(ps: PlannedShot) -> list[str]:
@@ -220,7 +246,8 @@ class FilmBuilder:
 
     # -- the build ---------------------------------------------------------------------------------
 
-    def build(self, outdir: Path) -> BuildReport:
+    def build(self, outdir: Path, export: ExportOptions | None = None) -> BuildReport:
+        export = export or ExportOptions()
         clock = _StageClock(self.report.stage_seconds)
         self.report.warnings.extend(unknown_directions(self.plan))
         with clock("resolve"):
@@ -240,6 +267,8 @@ class FilmBuilder:
                     f"but the shot runs {shown:.2f} s; its last frame is held for the rest")
         picture_keys = {ps.index: self.picture_key(ps) for ps in self.plan.shots}
         segments = self.segments(timing, picture_keys, line_keys)
+        # the edit as a Timeline: the join reads its lengths from it, every export writes it
+        editorial = Editorial(self, timing, line_seconds, segments, picture_keys, line_keys, export.timecode_start)
         mix_key = self.mix_key(timing, line_keys, line_samples)
         cut_key = content_key({"kind": "cut", "v": VERSIONS["cut"], "segments": [s.key for s in segments],
                                "mix": mix_key, "fps": str(self.enc.fps)})
@@ -251,12 +280,16 @@ class FilmBuilder:
             with clock("mix"):
                 self.make_mix(timing, mix_key, line_keys, line_samples)
             with clock("join"):
-                self.make_cut(cut_key, segments, mix_key)
+                self.make_cut(cut_key, segments, mix_key, editorial.timeline)
         else:
             self._note("cut", "cut", built=False)
         self.collect_identity(segments, picture_keys)
+        self.report.warnings.extend(self.image_warnings())
         with clock("write"):
-            self.write_outputs(outdir, cut_key, timing, line_seconds)
+            if export.film:
+                self.write_outputs(outdir, cut_key, timing, line_seconds)
+            self.report.exports = editorial.write(outdir, export.formats, export.strict)
+            self.report.subtitles = self.report.exports.get("srt")
             self.file_hash.save()
         return self.report
 
@@ -291,11 +324,12 @@ class FilmBuilder:
         return np.fromfile(self.cache.path("line", key, ".f32"), dtype=np.float32)
 
     def make_pictures(self, timing: Timing, picture_keys: dict[int, str]) -> None:
-        from filmmaker.render.picture import load_still, render_card, render_storyboard, save_png
+        from filmmaker.render.picture import letterbox, load_still, render_card, render_storyboard, save_png
 
         todo = [ps for ps in self.plan.shots if ps.shot.picture.kind != "footage"
                 and not self.cache.has("picture", picture_keys[ps.index], ".png")]
         self.reporter.stage("pictures", len(todo))
+        self.make_images([ps for ps in todo if self.generates(ps)])
         for ps in self.plan.shots:
             if ps not in todo:
                 if ps.shot.picture.kind != "footage":
@@ -306,19 +340,71 @@ class FilmBuilder:
             if picture.kind == "still":
                 image = load_still(picture.path)
                 if ps.shot.faces:
-                    from filmmaker.faceswap import swap_still
-
-                    jobs = face_jobs(self.plan, ps)
-                    image, scores = swap_still(self.face_engine, image, jobs, self._actor_faces(jobs))
-                    meta["identity"] = {role: [sc.to_actor, sc.to_stand_in, sc.found] for role, sc in scores.items()}
+                    image, meta["identity"] = self._swap_faces(ps, image)
             elif picture.kind == "card":
                 image = render_card(picture.source, w, h, picture.background, picture.color)
+            elif self.generates(ps):
+                image = load_still(self.cache.path("image", self.image_key(ps), ".png"))
+                if ps.shot.faces:
+                    image, meta["identity"] = self._swap_faces(ps, image)
+                if self.sp.imagery.fit == "letterbox":
+                    image = letterbox(image, w, h)
             else:
                 image = render_storyboard(picture.source, ps.scene.heading, self._speakers(ps), ps.id, w, h)
             with self.cache.put("picture", picture_keys[ps.index], ".png", meta) as tmp:
                 save_png(image, tmp)
             self._note("picture", ps.id, built=True)
             self.reporter.advance("pictures")
+
+    def _swap_faces(self, ps: PlannedShot, image):
+        from filmmaker.faceswap import swap_still
+
+        jobs = face_jobs(self.plan, ps)
+        image, scores = swap_still(self.face_engine, image, jobs, self._actor_faces(jobs))
+        return image, {role: [sc.to_actor, sc.to_stand_in, sc.found] for role, sc in scores.items()}
+
+    def make_images(self, shots: list[PlannedShot]) -> None:
+        """Generate the pictures of `shots` not yet in the cache: one pipeline load, batches of
+        shots that share steps and guidance."""
+        from filmmaker.backends.imagery import open_pipeline
+        from filmmaker.render.picture import save_png
+
+        imagery = self.sp.imagery
+        wanted = {}
+        for ps in shots:
+            key = self.image_key(ps)
+            if self.cache.has("image", key, ".png"):
+                self._note("image", ps.id, built=False)
+            else:
+                wanted.setdefault(key, (ps, generation(self.plan, ps, imagery)))
+        if not wanted:
+            return
+        self.reporter.stage("images", len(wanted))
+        pipeline = open_pipeline(self._image_model, imagery.device)
+        size = imagery.size or pipeline.native_size()
+        groups: dict[tuple, list] = {}
+        for key, (ps, gen) in wanted.items():
+            groups.setdefault(gen.batch_settings(), []).append((key, ps, gen))
+        for group in groups.values():
+            for start in range(0, len(group), imagery.batch):
+                batch = group[start:start + imagery.batch]
+                images = pipeline.generate([gen for _, _, gen in batch], size)
+                for (key, ps, gen), image in zip(batch, images):
+                    meta = {"prompt": gen.prompt, "seed": gen.seed, "image_size": list(size),
+                            "model": str(self._image_model.folder), "device": pipeline.device}
+                    if dropped := pipeline.overflow(gen.prompt):
+                        meta["warning"] = (f"shot {ps.id!r}: the prompt is {dropped} tokens longer than the text "
+                                           "encoder reads; its end is cut off: shorten the prompt or the style")
+                    with self.cache.put("image", key, ".png", meta) as tmp:
+                        save_png(image, tmp)
+                    self._note("image", ps.id, built=True)
+                    self.reporter.advance("images")
+
+    def image_warnings(self) -> list[str]:
+        """Warnings recorded when each generated picture was made, repeated on every build."""
+        keys = [self.image_key(ps) for ps in self.plan.shots if self.generates(ps)]
+        records = [self.cache.record("image", key) for key in keys if self.cache.has("image", key, ".png")]
+        return [record["warning"] for record in records if "warning" in record]
 
     # -- segments --------------------------------------------------------------------------------
 
@@ -418,9 +504,9 @@ class FilmBuilder:
         """The identity check of every swapped shot, from the records its artifacts were stored with."""
         body = {seg.name: seg for seg in segments if ">" not in seg.name}
         for ps in self.plan.shots:
-            if not ps.shot.faces or ps.shot.picture.kind not in ("still", "footage"):
+            if not ps.shot.faces or not (ps.shot.picture.kind in ("still", "footage") or self.generates(ps)):
                 continue
-            if ps.shot.picture.kind == "still":
+            if ps.shot.picture.kind != "footage":
                 record = self.cache.record("picture", picture_keys[ps.index])
             else:
                 record = self.cache.record("segment", body[ps.id].key)
@@ -524,18 +610,21 @@ class FilmBuilder:
 
     # -- the cut ---------------------------------------------------------------------------------
 
-    def make_cut(self, cut_key: str, segments: list[Segment], mix_key: str) -> None:
+    def make_cut(self, cut_key: str, segments: list[Segment], mix_key: str, timeline) -> None:
+        from filmmaker.editorial.media import concat_listing
         from filmmaker.render.ffmpeg import AAC, run_ffmpeg
+        from filmmaker.timeline import cut_pieces
 
         self.reporter.stage("join", 1)
+        encoded = {seg.name: seg for seg in segments}
+        pieces = cut_pieces(timeline)  # the join holds each piece for the timeline's length of it
+        if [(name, encoded[name].frames if name in encoded else None) for name, _ in pieces] != pieces:
+            raise RenderError(f"the segments {[(s.name, s.frames) for s in segments]} disagree with the "
+                              f"timeline {pieces}; this is a bug in filmmaker")
         with self.cache.put("cut", cut_key, ".mp4") as tmp:
             listing = tmp.with_suffix(".txt")
-            fps = self.enc.fps
-            lines = ["ffconcat version 1.0"]
-            for seg in segments:
-                path = str(self.cache.path("segment", seg.key, ".mp4")).replace("'", "'\\''")
-                lines += [f"file '{path}'", f"duration {seg.frames * fps.denominator / fps.numerator:.9f}"]
-            listing.write_text("\n".join(lines) + "\n")
+            listing.write_text(concat_listing([(self.cache.path("segment", encoded[name].key, ".mp4"), frames)
+                                               for name, frames in pieces], self.enc.fps))
             try:
                 run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing),
                             "-f", "f32le", "-ar", str(RATE), "-ac", "2",
@@ -551,15 +640,11 @@ class FilmBuilder:
     def write_outputs(self, outdir: Path, cut_key: str, timing: Timing, line_seconds) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
         film = outdir / f"{self.sp.slug}.mp4"
-        subtitles = outdir / f"{self.sp.slug}.srt"
         wanted = self.cache.record("cut", cut_key)["sha256"]
         if not (film.is_file() and self.file_hash(film) == wanted):
             with atomic_path(film) as tmp:
                 shutil.copyfile(self.cache.path("cut", cut_key, ".mp4"), tmp)
-        text = to_srt(subtitle_cues(self.plan, timing, line_seconds)).encode("utf-8")
-        if not (subtitles.is_file() and subtitles.read_bytes() == text):
-            atomic_write_bytes(subtitles, text)
-        self.report.film, self.report.subtitles = film, subtitles
+        self.report.film = film
         self.report.frames, self.report.seconds = timing.total_frames, timing.total_seconds
 
 
@@ -588,5 +673,6 @@ class _StageClock:
             self.into[stage] = self.into.get(stage, 0.0) + time.perf_counter() - started
 
 
-def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None) -> BuildReport:
-    return FilmBuilder(plan, reporter).build(outdir)
+def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None,
+               export: ExportOptions | None = None) -> BuildReport:
+    return FilmBuilder(plan, reporter).build(outdir, export)

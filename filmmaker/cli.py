@@ -123,8 +123,9 @@ def build(
         _fail(exc)
     for warning in report.warnings:
         _warn(warning)
+    kinds = ("line", "image", "picture", "segment", "cue", "mix", "cut")
     summary = ", ".join(f"{kind} {report.count(kind)[0]} built/{report.count(kind)[1]} cached"
-                        for kind in ("line", "picture", "segment", "mix", "cut") if sum(report.count(kind)))
+                        for kind in kinds if sum(report.count(kind)))
     out.print(f"[green]built[/green] {report.film} ({report.seconds:.2f} s, {report.frames} frames) "
               f"and {report.subtitles.name} in {time.perf_counter() - started:.1f} s")
     out.print(f"  {summary}", highlight=False)
@@ -136,6 +137,48 @@ def build(
     stages = ", ".join(f"{name} {secs:.1f} s" for name, secs in report.stage_seconds.items() if secs >= 0.05)
     if stages:
         out.print(f"  time: {stages}", highlight=False)
+
+
+@app.command()
+def export(
+    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+    formats: list[str] = typer.Option(["all"], "--format", "-f", help="edl, otio, fcp7xml, srt, vtt or all (repeatable)."),
+    outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="Where the files go [default: out/ beside the screenplay]."),
+    timecode_start: str = typer.Option("01:00:00:00", "--timecode-start", help="Record timecode of the first frame (HH:MM:SS:FF; ';' before FF at 29.97/59.94 drop-frame)."),
+    preview: bool = typer.Option(False, "--preview", help="Export the preview-size build."),
+    cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable)."),
+) -> None:
+    """Write the edit for an editing suite: EDL, OTIO, FCP 7 XML with media/, and subtitles.
+
+    Builds what the cache lacks first (nothing, after a build); writes no film."""
+    from filmmaker.build import build_film
+    from filmmaker.editorial import ALL_FORMATS, ExportOptions
+    from filmmaker.export import check_formats
+    from filmmaker.plan import plan_film
+    from filmmaker.timeline import parse_timecode
+
+    try:
+        chosen = ALL_FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
+        unknown = [name for name in chosen if name not in ALL_FORMATS]
+        if unknown:
+            raise FilmmakerError(f"--format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)} or all")
+        sp = _load(screenplay)
+        recast = _parse_cast(cast)
+        _check_cast(sp, recast)
+        check_formats(sp, chosen)
+        parse_timecode(timecode_start, sp.format.fps)
+        plan = plan_film(sp, preview=preview, cast=recast)
+        target = outdir or sp.root / "out"
+        report = build_film(plan, target, export=ExportOptions(chosen, timecode_start, film=False, strict=True))
+    except FilmmakerError as exc:
+        _fail(exc)
+    for warning in report.warnings:
+        _warn(warning)
+    for name, path in report.exports.items():
+        out.print(f"[green]wrote[/green] {path} ({name})", highlight=False)
+    if any(name in report.exports for name in ("edl", "otio", "fcp7xml")):
+        media = sorted({p.name for p in (target / "media").glob("*.mp4")})
+        out.print(f"  media: {target / 'media'} ({len(media)} files)", highlight=False)
 
 
 @app.command()

@@ -21,14 +21,23 @@ from filmmaker.errors import Problem, ScreenplayError
 from filmmaker.screenplay.model import (
     ANCHORS,
     CAMERA_MOVES,
+    CUE_ENDS,
+    CUE_STYLES,
+    DEFAULT_MUSICGEN,
+    DEVICES,
     FACE_HINTS,
+    FIT_MODES,
+    LOUDNESS_TARGETS,
     MOODS,
     PICTURE_KINDS,
     Actor,
     Cue,
     FaceCasting,
     Format,
+    Imagery,
+    ImageryOverrides,
     Line,
+    MixSettings,
     Picture,
     Pos,
     Scene,
@@ -45,6 +54,10 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 MAX_SECONDS = 3600.0
+CUE_SOURCES = ("mood", "file", "generate")
+CUE_KEYS = ("from", "to", *CUE_SOURCES, "style", "track", "duration", "seed", "model", "volume", "fade_in",
+            "fade_out", "in", "out", "end", "hit", "bpm", "licence")
+PROMPT_OPTIONS = ("seed", "steps", "guidance", "style", "negative")  # a prompt shot's own imagery settings
 NTSC_RATES = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))  # 23.976, 29.97, 59.94
 
 def load_screenplay(path: str | os.PathLike) -> Screenplay:
@@ -205,24 +218,27 @@ class _Reader:
     # -- the screenplay ----------------------------------------------------------------------
 
     def screenplay(self, root: yaml.Node) -> Screenplay:
-        top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap"),
+        top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap",
+                                       "imagery", "music", "mix"),
                            required=("title", "scenes"))
         title = self.text(top["title"], "title", "Untitled") if "title" in top else "Untitled"
         fmt = self.format(top["format"]) if "format" in top else Format()
         actors = self.actors(top["actors"]) if "actors" in top else {}
         cast, cast_pos = self.cast(top["cast"], actors) if "cast" in top else ({}, {})
         scenes = self.scenes(top["scenes"], cast) if "scenes" in top else ()
-        shot_ids = {shot.id: i for i, (_, shot) in enumerate(
-            (scene, shot) for scene in scenes for shot in scene.shots)}
-        score = self.score(top["score"], shot_ids) if "score" in top else ()
+        library = self.music_library(top["music"]) if "music" in top else ()
+        score = self.score(top["score"], scenes, _library_moods(library)) if "score" in top else ()
+        mix = self.mix(top["mix"]) if "mix" in top else MixSettings()
         landmarks = 68
         if "face_swap" in top:
             options = self.mapping(top["face_swap"], "face_swap", ("landmarks",))
             if "landmarks" in options:
                 landmarks = int(self.choice(options["landmarks"], "face_swap.landmarks", ("68", "5"), "68"))
+        imagery = self.imagery(top["imagery"]) if "imagery" in top else Imagery()
         if self.problems:
             raise ScreenplayError(self.problems)
-        return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks)
+        return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks, imagery,
+                          music_library=library, mix=mix)
 
     def format(self, node: yaml.Node) -> Format:
         m = self.mapping(node, "format", ("width", "height", "fps"))
@@ -243,11 +259,12 @@ class _Reader:
         for key_node, value_node in self.table(node, "actors"):
             actor_id = self.identifier(key_node, f"actors.{key_node.value}")
             field = f"actors.{key_node.value}"
-            m = self.mapping(value_node, field, ("face", "voice"), required=("voice",))
+            m = self.mapping(value_node, field, ("face", "voice", "look"), required=("voice",))
             face = self.file(m["face"], f"{field}.face", IMAGE_SUFFIXES, "an image") if "face" in m else None
             voice = self.voice(m["voice"], f"{field}.voice") if "voice" in m else VoiceSpec()
+            look = self.text(m["look"], f"{field}.look") or None if "look" in m else None
             if actor_id:
-                actors[actor_id] = Actor(actor_id, voice, face, pos={"": _pos(key_node)})
+                actors[actor_id] = Actor(actor_id, voice, face, look, pos={"": _pos(key_node)})
         return actors
 
     def voice(self, node: yaml.Node, field: str) -> VoiceSpec:
@@ -377,7 +394,7 @@ class _Reader:
         return tuple(out)
 
     def picture(self, node: yaml.Node, field: str) -> Picture:
-        options = ("in", "out", "keep_audio", "anchor", "background", "color")
+        options = ("in", "out", "keep_audio", "anchor", "background", "color") + PROMPT_OPTIONS
         m = self.mapping(node, field, PICTURE_KINDS + options)
         kinds = [k for k in PICTURE_KINDS if k in m]
         if len(kinds) != 1:
@@ -387,7 +404,7 @@ class _Reader:
             return Picture("card", "")
         kind = kinds[0]
         allowed_options = {"still": ("anchor",), "footage": ("in", "out", "keep_audio", "anchor"),
-                           "card": ("background", "color"), "prompt": ()}[kind]
+                           "card": ("background", "color"), "prompt": ("anchor",) + PROMPT_OPTIONS}[kind]
         for option in options:
             if option in m and option not in allowed_options:
                 self.fail(m[option], f"{field}.{option}", f"`{option}` does not apply to a {kind} picture")
@@ -412,7 +429,57 @@ class _Reader:
                     self.fail(m[name], f"{field}.{name}", f"{value!r} is not a colour; write it as #RRGGBB")
                 else:
                     colours[name] = value
-        return Picture(kind, source, path, start, end, keep_audio, anchor, **colours)
+        overrides = None
+        if kind == "prompt" and any(option in m for option in PROMPT_OPTIONS):
+            overrides = self.imagery_overrides(m, field)
+        return Picture(kind, source, path, start, end, keep_audio, anchor, **colours, imagery=overrides)
+
+    def imagery_overrides(self, m: dict, field: str) -> ImageryOverrides:
+        seed = self.integer(m["seed"], f"{field}.seed", 0, 0, 2**32 - 1) if "seed" in m else None
+        steps = self.integer(m["steps"], f"{field}.steps", 25, 1, 500) if "steps" in m else None
+        guidance = self.number(m["guidance"], f"{field}.guidance", 7.5, low=0, high=50) if "guidance" in m else None
+        style = self.text(m["style"], f"{field}.style") if "style" in m else None
+        negative = self.text(m["negative"], f"{field}.negative") if "negative" in m else None
+        return ImageryOverrides(seed, steps, guidance, style, negative)
+
+    def imagery(self, node: yaml.Node) -> Imagery:
+        m = self.mapping(node, "imagery", ("model", "steps", "guidance", "size", "style", "negative", "seed",
+                                           "device", "fit", "batch"))
+        model = self.text(m["model"], "imagery.model") or None if "model" in m else None
+        model_path = None
+        if model and (model.startswith((".", "/", "~")) or (self.root / model).exists()):
+            model_path = (self.root / Path(model).expanduser()).resolve()
+        size = None
+        if "size" in m:
+            size = self.image_size(m["size"], "imagery.size")
+        settings = {
+            "steps": self.integer(m["steps"], "imagery.steps", 25, 1, 500) if "steps" in m else 25,
+            "guidance": self.number(m["guidance"], "imagery.guidance", 7.5, low=0, high=50) if "guidance" in m else 7.5,
+            "style": self.text(m["style"], "imagery.style") if "style" in m else "",
+            "negative": self.text(m["negative"], "imagery.negative") if "negative" in m else "",
+            "seed": self.integer(m["seed"], "imagery.seed", 0, 0, 2**32 - 1) if "seed" in m else 0,
+            "device": self.choice(m["device"], "imagery.device", DEVICES, "auto") if "device" in m else "auto",
+            "fit": self.choice(m["fit"], "imagery.fit", FIT_MODES, "crop") if "fit" in m else "crop",
+            "batch": self.integer(m["batch"], "imagery.batch", 4, 1, 64) if "batch" in m else 4,
+        }
+        pos = {key: _pos(value) for key, value in m.items()}
+        pos[""] = _pos(node)
+        return Imagery(model, model_path, size=size, pos=pos, **settings)
+
+    def image_size(self, node: yaml.Node, field: str) -> tuple[int, int] | None:
+        """`512x768`, `[512, 768]` or `512` (square); multiples of 8, as latent diffusion needs."""
+        if isinstance(node, yaml.SequenceNode) and len(node.value) == 2:
+            dims = [self.integer(n, field, 512, 64, 4096) for n in node.value]
+        elif isinstance(node, yaml.ScalarNode) and re.fullmatch(r"\s*\d+\s*(x\s*\d+\s*)?", node.value):
+            dims = [int(v) for v in node.value.split("x")]
+            dims = dims * 2 if len(dims) == 1 else dims
+        else:
+            self.fail(node, field, f"expected a size like 512x768, got {_describe(node)}")
+            return None
+        if any(not 64 <= d <= 4096 or d % 8 for d in dims):
+            self.fail(node, field, f"{dims[0]}x{dims[1]}: each side must be a multiple of 8 between 64 and 4096")
+            return None
+        return dims[0], dims[1]
 
     def line(self, node: yaml.Node, field: str, cast: dict[str, str]) -> Line:
         m = self.mapping(node, field, ("speaker", "text", "parenthetical", "pause_before", "pause_after"),
@@ -441,38 +508,131 @@ class _Reader:
         seconds = self.number(m["crossfade"], f"{field}.crossfade", 1.0, low=0.04, high=10)
         return Transition("crossfade", seconds)
 
-    def score(self, node: yaml.Node, shot_index: dict[str, int]) -> tuple[Cue, ...]:
-        cues = []
-        for i, cue_node in enumerate(self.sequence(node, "score")):
-            field = f"score[{i}]"
-            m = self.mapping(cue_node, field, ("from", "to", "mood", "track", "file", "volume",
-                                               "fade_in", "fade_out"), required=("from", "to"))
-            pos = {key: _pos(value) for key, value in m.items()}
-            ends = {}
-            for end in ("from", "to"):
-                if end in m:
-                    shot_id = self.text(m[end], f"{field}.{end}")
-                    if shot_id and shot_id not in shot_index:
-                        self.fail(m[end], f"{field}.{end}", f"no shot with id {shot_id!r}"
-                                  f"{did_you_mean(shot_id, shot_index)}")
-                    ends[end] = shot_id
-            a, b = ends.get("from"), ends.get("to")
-            if a in shot_index and b in shot_index and shot_index[b] < shot_index[a]:
-                self.fail(m["to"], f"{field}.to", f"the cue's range is empty: shot {b!r} comes before "
-                          f"{a!r}; swap `from` and `to`")
-            sources = [k for k in ("mood", "file") if k in m]
-            if len(sources) != 1 and isinstance(cue_node, yaml.MappingNode):
-                self.fail(cue_node, field, "give exactly one source: `mood` (from the stock library) or `file`")
-            mood = self.choice(m["mood"], f"{field}.mood", MOODS, "calm") if "mood" in m else None
-            track = self.text(m["track"], f"{field}.track") if "track" in m else None
-            if track and "mood" not in m:
-                self.fail(m["track"], f"{field}.track", "`track` picks within a `mood`; add a mood")
-            path = self.file(m["file"], f"{field}.file", AUDIO_SUFFIXES, "an audio file") if "file" in m else None
-            volume = self.number(m["volume"], f"{field}.volume", 0.5, low=0, high=2) if "volume" in m else 0.5
-            fade_in = self.number(m["fade_in"], f"{field}.fade_in", 1.0, low=0, high=60) if "fade_in" in m else 1.0
-            fade_out = self.number(m["fade_out"], f"{field}.fade_out", 2.0, low=0, high=60) if "fade_out" in m else 2.0
-            cues.append(Cue(a or "", b or "", mood, track, path, volume, fade_in, fade_out, pos=pos))
-        return tuple(cues)
+    def score(self, node: yaml.Node, scenes: tuple[Scene, ...], moods: tuple[str, ...]) -> tuple[Cue, ...]:
+        shot_index = {shot.id: i for i, shot in enumerate(s for scene in scenes for s in scene.shots)}
+        scene_ends = {scene.id: (scene.shots[0].id, scene.shots[-1].id) for scene in scenes if scene.shots}
+        return tuple(self.cue(cue_node, f"score[{i}]", shot_index, scene_ends, moods)
+                     for i, cue_node in enumerate(self.sequence(node, "score")))
+
+    def cue(self, node: yaml.Node, field: str, shot_index: dict[str, int],
+            scene_ends: dict[str, tuple[str, str]], moods: tuple[str, ...]) -> Cue:
+        m = self.mapping(node, field, CUE_KEYS, required=("from", "to"))
+        pos = {key: _pos(value) for key, value in m.items()}
+        pos[""] = _pos(node)
+        ends = {}
+        for end, which in (("from", 0), ("to", 1)):
+            if end in m:
+                name = self.text(m[end], f"{field}.{end}")
+                if name in shot_index:
+                    ends[end] = name
+                elif name in scene_ends:  # a scene: from its first shot, or to its last
+                    ends[end] = scene_ends[name][which]
+                elif name:
+                    self.fail(m[end], f"{field}.{end}", f"no shot or scene with id {name!r}"
+                              f"{did_you_mean(name, [*shot_index, *scene_ends])}")
+        a, b = ends.get("from"), ends.get("to")
+        if a and b and shot_index[b] < shot_index[a]:
+            self.fail(m["to"], f"{field}.to", f"the cue's range is empty: shot {b!r} comes before "
+                      f"{a!r}; swap `from` and `to`")
+        sources = [k for k in CUE_SOURCES if k in m]
+        if len(sources) != 1 and isinstance(node, yaml.MappingNode):
+            self.fail(node, field, "give exactly one source: `mood` (from the stock library), `file` "
+                      "(your own audio) or `generate` (a prompt for MusicGen)")
+        for key, needs in (("track", "mood"), ("style", "mood"), ("duration", "generate"), ("seed", "generate"),
+                           ("model", "generate")):
+            if key in m and needs not in m:
+                self.fail(m[key], f"{field}.{key}", f"`{key}` applies to a `{needs}` cue; add `{needs}` or "
+                          f"remove `{key}`" if key != "track" else "`track` picks within a `mood`; add a mood")
+        if "licence" in m and "mood" in m:
+            self.fail(m["licence"], f"{field}.licence", "the stock library's licence is known; `licence` is "
+                      "for `file` and `generate` cues")
+        opt = {}
+        if "mood" in m:
+            opt["mood"] = self.choice(m["mood"], f"{field}.mood", moods, "calm")
+        if "style" in m:
+            opt["style"] = self.choice(m["style"], f"{field}.style", CUE_STYLES, "acoustic")
+        if "track" in m:
+            opt["track"] = self.text(m["track"], f"{field}.track") or None
+        if "file" in m:
+            opt["file"] = self.file(m["file"], f"{field}.file", AUDIO_SUFFIXES, "an audio file")
+        if "generate" in m:
+            opt["generate"] = self.text(m["generate"], f"{field}.generate") or None
+        if "duration" in m:
+            opt["duration"] = self.number(m["duration"], f"{field}.duration", 30.0, positive=True, high=MAX_SECONDS)
+        if "seed" in m:
+            opt["seed"] = self.integer(m["seed"], f"{field}.seed", 0, 0, 2**32 - 1)
+        if "model" in m:
+            opt["model"] = self.musicgen_model(m["model"], f"{field}.model")
+        numbers = {"volume": (0, 2), "fade_in": (0, 60), "fade_out": (0, 60), "in": (0, MAX_SECONDS),
+                   "out": (0, MAX_SECONDS), "bpm": (20, 300)}
+        values = {key: self.number(m[key], f"{field}.{key}", 0.0, low=low, high=high)
+                  for key, (low, high) in numbers.items() if key in m}
+        if "out" in values and values["out"] <= values.get("in", 0.0):
+            self.fail(m["out"], f"{field}.out", f"out-point {_fmt(values['out'])} s must come after the in-point "
+                      f"{_fmt(values.get('in', 0.0))} s")
+            del values["out"]
+        renamed = {"in": "start", "out": "stop"}
+        opt.update({renamed.get(key, key): value for key, value in values.items()})
+        if "end" in m:
+            opt["end"] = self.choice(m["end"], f"{field}.end", CUE_ENDS, "fade")
+        if "hit" in m:
+            hit = self.text(m["hit"], f"{field}.hit")
+            if hit not in shot_index:
+                self.fail(m["hit"], f"{field}.hit", f"no shot with id {hit!r}{did_you_mean(hit, shot_index)}")
+            elif a and b and not shot_index[a] <= shot_index[hit] <= shot_index[b]:
+                self.fail(m["hit"], f"{field}.hit", f"shot {hit!r} is outside the cue ({a!r} to {b!r}); hit a "
+                          "shot the cue plays over")
+            else:
+                opt["hit"] = hit
+        if "licence" in m:
+            opt["licence"] = self.text(m["licence"], f"{field}.licence") or None
+        return Cue(a or "", b or "", pos=pos, **opt)
+
+    def musicgen_model(self, node: yaml.Node, field: str) -> str:
+        """A folder (checked here) or a Hugging Face id (looked up in the local cache at resolve time)."""
+        value = self.text(node, field, DEFAULT_MUSICGEN)
+        path = (self.root / value).expanduser().resolve()
+        if path.is_dir() or value.startswith((".", "/", "~")) or value.count("/") != 1:
+            if not path.is_dir():
+                self.fail(node, field, f"MusicGen model folder not found: {path}; download a model once "
+                          "(huggingface-cli download facebook/musicgen-small --local-dir models/musicgen-small) "
+                          "and give its folder, relative to the screenplay")
+            return str(path)
+        return value
+
+    def music_library(self, node: yaml.Node) -> tuple[Path, ...]:
+        m = self.mapping(node, "music", ("library",))
+        if "library" not in m:
+            return ()
+        items = m["library"].value if isinstance(m["library"], yaml.SequenceNode) else [m["library"]]
+        folders = []
+        for i, item in enumerate(items):
+            field = f"music.library[{i}]" if isinstance(m["library"], yaml.SequenceNode) else "music.library"
+            value = self.text(item, field)
+            path = (self.root / value).expanduser().resolve()
+            if value and not path.is_dir():
+                self.fail(item, field, f"music folder not found: {path}; give a folder of audio files "
+                          "(one subfolder per mood), relative to the screenplay")
+            elif value:
+                folders.append(path)
+        return tuple(folders)
+
+    def mix(self, node: yaml.Node) -> MixSettings:
+        m = self.mapping(node, "mix", ("loudness", "duck", "attack", "release", "crossfade"))
+        opt: dict[str, Any] = {}
+        if "loudness" in m:
+            opt["loudness"] = self.choice(m["loudness"], "mix.loudness", tuple(LOUDNESS_TARGETS), "web")
+        limits = {"duck": (-40, 0), "attack": (0.005, 2), "release": (0.02, 5), "crossfade": (0, 10)}
+        opt.update({key: self.number(m[key], f"mix.{key}", getattr(MixSettings, key), low=low, high=high)
+                    for key, (low, high) in limits.items() if key in m})
+        return MixSettings(**opt)
+
+def _library_moods(folders: tuple[Path, ...]) -> tuple[str, ...]:
+    """The bundled moods, then each user folder's mood subfolders (and its own name, for loose files)."""
+    extra = []
+    for folder in folders:
+        extra += [folder.name] + sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return tuple(dict.fromkeys([*MOODS, *extra]))
 
 
 def _join(field: str, key: str) -> str:

@@ -46,6 +46,7 @@ class Actor:
     id: str
     voice: VoiceSpec
     face: Path | None = None
+    look: str | None = None  # how the actor looks, in words: added to generated pictures' prompts
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
@@ -70,6 +71,40 @@ class Picture:
     anchor: str = "auto"  # still/footage crop, one of ANCHORS
     background: str = "#101418"  # card colours
     color: str = "#f2ead8"
+    imagery: ImageryOverrides | None = None  # prompt: this shot's departures from the film's `imagery`
+
+
+FIT_MODES = ("crop", "letterbox")
+DEVICES = ("auto", "cuda", "mps", "cpu")
+
+
+@dataclass(frozen=True)
+class Imagery:
+    """How `prompt` shots are pictured: a diffusers model and its settings, shared by the film."""
+
+    model: str | None = None  # a local diffusers folder or a Hugging Face cache id; None = storyboard panels
+    model_path: Path | None = None  # `model` as a folder, resolved against the screenplay's, when it is one
+    steps: int = 25
+    guidance: float = 7.5
+    size: tuple[int, int] | None = None  # generated width, height; None = the model's native size
+    style: str = ""  # appended to every prompt, so the film has one look
+    negative: str = ""
+    seed: int = 0  # each shot's seed derives from this and the shot id
+    device: str = "auto"  # one of DEVICES
+    fit: str = "crop"  # one of FIT_MODES: how a picture of another shape meets the frame
+    batch: int = 4  # prompts generated together
+    pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ImageryOverrides:
+    """Per-shot settings; None = the film's."""
+
+    seed: int | None = None
+    steps: int | None = None
+    guidance: float | None = None
+    style: str | None = None
+    negative: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,17 +145,49 @@ class Scene:
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
+CUE_STYLES = ("acoustic", "electronic")
+CUE_ENDS = ("fade", "bar")
+LOUDNESS_TARGETS = {"web": -16.0, "broadcast": -23.0}  # integrated LUFS: streaming platforms; EBU R128
+DEFAULT_MUSICGEN = "facebook/musicgen-small"  # looked up in the local Hugging Face cache, never downloaded
+
+
 @dataclass(frozen=True)
 class Cue:
-    start_shot: str  # `from`
-    end_shot: str  # `to`, inclusive
+    start_shot: str  # `from` (a scene id given there is stored as its first shot)
+    end_shot: str  # `to`, inclusive (a scene id: its last shot)
     mood: str | None = None
     track: str | None = None  # a track name within the mood; default: the first in the library
     file: Path | None = None
     volume: float = 0.5
     fade_in: float = 1.0
     fade_out: float = 2.0
+    style: str | None = None  # with `mood`: acoustic or electronic
+    generate: str | None = None  # a text prompt for MusicGen
+    duration: float | None = None  # generate: seconds to generate; None = the cue's span
+    seed: int = 0
+    model: str = DEFAULT_MUSICGEN  # generate: an absolute folder, or a Hugging Face id found in the cache
+    start: float = 0.0  # `in`: seconds into the source where the cue begins
+    stop: float | None = None  # `out`: seconds into the source where it ends (and loops back)
+    end: str = "fade"  # one of CUE_ENDS: fade out at the span's end, or stop on the last bar line
+    hit: str | None = None  # a shot id: a downbeat lands on its first frame
+    bpm: float | None = None  # the source's tempo, overriding metadata and measurement
+    licence: str | None = None  # for `file` and `generate` cues: what the cue sheet reports
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class MixSettings:
+    """The program mix: its loudness standard and how the score steps aside for dialogue."""
+
+    loudness: str = "web"  # a key of LOUDNESS_TARGETS
+    duck: float = -10.0  # dB the score dips under a spoken line
+    attack: float = 0.08  # seconds for the dip to set in (it starts early: look-ahead)
+    release: float = 0.45  # seconds for the score to come back after the line
+    crossfade: float = 2.0  # seconds two adjacent cues overlap, centred on the cut between them
+
+    @property
+    def target_lufs(self) -> float:
+        return LOUDNESS_TARGETS[self.loudness]
 
 
 @dataclass(frozen=True)
@@ -133,6 +200,9 @@ class Screenplay:
     scenes: tuple[Scene, ...]
     score: tuple[Cue, ...] = ()
     face_landmarks: int = 68  # face swap: 68 landmarks (quality, non-commercial model) or 5 (licence-clean)
+    imagery: Imagery = Imagery()
+    music_library: tuple[Path, ...] = ()  # folders of the user's own tracks, beside the bundled library
+    mix: MixSettings = MixSettings()
 
     @property
     def slug(self) -> str:

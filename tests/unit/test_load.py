@@ -344,7 +344,7 @@ def test_empty_file(film, text):
 def test_top_level_must_be_a_mapping(film):
     p = only(problems("- title: x\n", film))
     assert (p.line, p.col, p.field) == (1, 1, "")
-    assert p.message == "expected a mapping of title, format, actors, cast, scenes, score, face_swap, got a list"
+    assert p.message == "expected a mapping of title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, got a list"
 
 
 def test_not_utf8_file(tmp_path):
@@ -379,7 +379,7 @@ def test_unknown_top_level_key_suggests_title(film):
     assert sorted(where(found)) == [(1, 1, "(top level)"), (1, 1, "titel")]
     by_field = {p.field: p.message for p in found}
     assert by_field["titel"] == ("unknown key (did you mean 'title'?); "
-                                 "allowed: title, format, actors, cast, scenes, score, face_swap")
+                                 "allowed: title, format, actors, cast, scenes, score, face_swap, imagery, music, mix")
     assert by_field["(top level)"] == "missing required key 'title'"
 
 
@@ -567,7 +567,7 @@ def test_bad_actor_and_voice(film):
     assert by_field["actors.b.voice.pitch"] == "must be between -12 and 12, got 20"
     assert by_field["actors.b.voice.rate"] == "must be between 0.5 and 2, got 0.1"
     assert by_field["actors.b.voice.speaker"] == "expected a whole number, got text 'two'"
-    assert by_field["actors.c"].startswith("expected a mapping of face, voice, got text 'nobody'")
+    assert by_field["actors.c"].startswith("expected a mapping of face, voice, look, got text 'nobody'")
 
 
 # -- cast and speakers -----------------------------------------------------------------------
@@ -1075,11 +1075,12 @@ def test_score_cue_problems(film):
     ]
     msgs = [p.message for p in found]
     assert msgs[0] == "the cue's range is empty: shot 'title' comes before 'trend'; swap `from` and `to`"
-    assert msgs[1] == "no shot with id 'titel' (did you mean 'title'?)"
-    assert msgs[2] == "give exactly one source: `mood` (from the stock library) or `file`"
+    assert msgs[1] == "no shot or scene with id 'titel' (did you mean 'title'?)"
+    assert msgs[2] == ("give exactly one source: `mood` (from the stock library), `file` (your own audio) or "
+                       "`generate` (a prompt for MusicGen)")
     assert msgs[3] == msgs[2]
     assert msgs[4].startswith("file not found: 'missing.wav'")
-    assert msgs[5] == "no shot with id 'nowhere'"
+    assert msgs[5] == "no shot or scene with id 'nowhere'"
     assert msgs[6].startswith("'sleepy' is not one of calm, energetic, happy, nostalgic, tender")
 
 
