@@ -2,7 +2,8 @@
 
 An artifact lives at `<root>/<kind>/<k[:2]>/<k><ext>` beside a `<k>.record.json` record of its size and
 SHA-256. A record is written only after its artifact has been renamed into place, so a crash at
-any point leaves either a complete entry or none: an artifact without a record is never served.
+any point leaves either a complete entry or none: an artifact without a record is never served,
+and one that no longer matches its record is quarantined, never served.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -34,6 +38,7 @@ def file_sha256(path: Path) -> str:
 
 
 RECORD_FIELDS = {"kind", "key", "size", "sha256"}  # what a record checks its artifact by
+QUARANTINE = "quarantine"  # damaged entries are moved here, out of the way
 
 
 @contextlib.contextmanager
@@ -58,9 +63,30 @@ def atomic_write_bytes(final: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    key: str
+    path: Path  # the artifact
+    record: Path
+    size: int  # bytes on disk, artifact and record
+    mtime: float  # when the entry was written (its record's mtime)
+
+
 class Cache:
+    """Artifacts under content keys. Every read checks the artifact against its record (size and
+    SHA-256, hashed once per process); a mismatch is moved to `quarantine/`, noted in `corrupt`
+    and reported as a miss, so it is rebuilt, never served.
+
+    Builds of one project may run at once: each entry is written under a temp name and renamed
+    into place, and its record only after that, so a reader sees a complete entry or none. An
+    artifact whose record is not (yet) there is a miss, left alone: its writer may be mid-way."""
+
     def __init__(self, root: Path):
         self.root = root
+        self.corrupt: list[str] = []  # what was found damaged and quarantined, for the build report
+        self._verified: dict[tuple[str, str], tuple[int, int]] = {}  # entry -> (size, mtime) when checked
+        self.touched: set[tuple[str, str]] = set()  # entries found or written: what a build references
 
     def path(self, kind: str, key: str, ext: str) -> Path:
         return self.root / kind / key[:2] / f"{key}{ext}"
@@ -69,16 +95,28 @@ class Cache:
         return self.root / kind / key[:2] / f"{key}.record.json"
 
     def get(self, kind: str, key: str, ext: str) -> Path | None:
-        """The artifact's path if a complete entry exists; a damaged entry is dropped."""
+        """The artifact's path if a complete, intact entry exists."""
         path = self.path(kind, key, ext)
         try:
             record = json.loads(self._record_path(kind, key).read_text())
-            if path.stat().st_size == record["size"]:
-                return path
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        self.discard(kind, key, ext)
-        return None
+        except FileNotFoundError:
+            return None  # never written, or its writer is not done yet
+        except (OSError, ValueError):
+            record = None
+        stamp = _stamp(path)
+        if stamp is not None and self._verified.get((kind, key)) == stamp:
+            self.touched.add((kind, key))
+            return path  # hashed already in this process, and not touched since
+        problem = _damage(path, record)
+        if problem == "missing":
+            self._record_path(kind, key).unlink(missing_ok=True)  # a record without its artifact serves nothing
+            return None
+        if problem:
+            self.quarantine(kind, key, path, problem)
+            return None
+        self._verified[kind, key] = stamp
+        self.touched.add((kind, key))
+        return path
 
     def has(self, kind: str, key: str, ext: str) -> bool:
         return self.get(kind, key, ext) is not None
@@ -100,10 +138,92 @@ class Cache:
             digest = file_sha256(tmp)
         record = {"kind": kind, "key": key, "size": size, "sha256": digest, **(meta or {})}
         atomic_write_bytes(self._record_path(kind, key), json.dumps(record, sort_keys=True).encode())
+        self._verified[kind, key] = _stamp(final)
+        self.touched.add((kind, key))
 
     def discard(self, kind: str, key: str, ext: str) -> None:
         self._record_path(kind, key).unlink(missing_ok=True)
         self.path(kind, key, ext).unlink(missing_ok=True)
+        self._verified.pop((kind, key), None)
+
+    def quarantine(self, kind: str, key: str, path: Path, problem: str) -> None:
+        """Move a damaged entry aside (kept for a post-mortem, removed by `gc`) and note it."""
+        aside = self.root / QUARANTINE / kind
+        aside.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        for source in (path, self._record_path(kind, key)):
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(source, aside / f"{stamp}.{source.name}")
+        self._verified.pop((kind, key), None)
+        self.corrupt.append(f"{kind} {key[:12]}: {problem}; moved to {aside} and rebuilt")
+
+    # -- the whole store -------------------------------------------------------------------------
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry that has a record (quarantine and temp files aside)."""
+        if not self.root.is_dir():
+            return
+        for record in sorted(self.root.glob("*/??/*.record.json")):
+            kind, key = record.parent.parent.name, record.name.removesuffix(".record.json")
+            if kind == QUARANTINE:
+                continue
+            artifacts = [p for p in record.parent.glob(f"{key}.*") if p != record]
+            artifact = artifacts[0] if artifacts else record.with_name(key)
+            size = record.stat().st_size + (artifact.stat().st_size if artifact.is_file() else 0)
+            yield Entry(kind, key, artifact, record, size, record.stat().st_mtime)
+
+    def verify(self) -> list[str]:
+        """Re-hash every entry; quarantine and return the damaged ones."""
+        before = len(self.corrupt)
+        for entry in self.entries():
+            self._verified.pop((entry.kind, entry.key), None)
+            self.get(entry.kind, entry.key, entry.path.suffix)
+        return self.corrupt[before:]
+
+    def gc(self, keep: set[tuple[str, str]], grace_seconds: float, now: float | None = None) -> list[Path]:
+        """Remove entries not in `keep` and older than the grace period, with stale temp files,
+        artifacts left without a record by a killed build, and old quarantine. Returns what went."""
+        cutoff = (now or time.time()) - grace_seconds
+        removed: list[Path] = []
+        for entry in list(self.entries()):
+            if (entry.kind, entry.key) not in keep and entry.mtime < cutoff:
+                for path in (entry.record, entry.path):  # record first: never a record without its artifact
+                    if path.is_file():
+                        path.unlink()
+                        removed.append(path)
+        recorded = {(e.kind, e.key) for e in self.entries()}
+        for path in self.root.glob("*/*/*") if self.root.is_dir() else ():
+            if not path.is_file() or path.stat().st_mtime >= cutoff:
+                continue
+            kind, name = path.parent.parent.name, path.name
+            stray = name.startswith(".") or kind == QUARANTINE or (kind, name.split(".")[0]) not in recorded
+            if stray:
+                path.unlink()
+                removed.append(path)
+        return removed
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _damage(path: Path, record: dict | None) -> str | None:
+    """What is wrong with an artifact against its record, or None."""
+    if not isinstance(record, dict) or not {"size", "sha256"} <= record.keys():
+        return "its record is unreadable"
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return "missing"
+    if size != record["size"]:
+        return f"{size} bytes where {record['size']} were written"
+    if file_sha256(path) != record["sha256"]:
+        return "its content does not match the SHA-256 recorded when it was written"
+    return None
 
 
 class FileHashes:

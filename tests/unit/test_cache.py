@@ -87,3 +87,61 @@ def test_file_hashes_rehash_only_when_the_file_changes(tmp_path, monkeypatch):
     assert again(media) == first and len(calls) == 1
     media.write_bytes(b"two!")
     assert again(media) != first and len(calls) == 2
+
+
+def _entry(cache: Cache, kind: str, key: str, data: bytes = b"x" * 64) -> None:
+    with cache.put(kind, key, ".bin") as tmp:
+        tmp.write_bytes(data)
+
+
+def test_a_flipped_byte_is_quarantined_reported_and_never_served(tmp_path):
+    _entry(Cache(tmp_path), "segment", "ab" * 32)
+    path = Cache(tmp_path).path("segment", "ab" * 32, ".bin")
+    data = bytearray(path.read_bytes())
+    data[10] ^= 0xFF
+    path.write_bytes(bytes(data))  # same size: only the hash can tell
+    cache = Cache(tmp_path)
+    assert cache.get("segment", "ab" * 32, ".bin") is None
+    assert len(cache.corrupt) == 1 and "does not match the SHA-256" in cache.corrupt[0]
+    assert not path.exists()
+    assert len(list((tmp_path / "quarantine" / "segment").iterdir())) == 2  # artifact and record, aside
+
+
+def test_an_artifact_without_its_record_is_a_miss_left_for_its_writer(tmp_path):
+    cache = Cache(tmp_path)
+    path = cache.path("line", "cd" * 32, ".bin")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"in flight")  # another build renamed it in and is about to write the record
+    assert cache.get("line", "cd" * 32, ".bin") is None
+    assert path.exists() and cache.corrupt == []
+
+
+def test_verify_rehashes_everything_and_names_the_damage(tmp_path):
+    cache = Cache(tmp_path)
+    for i in range(3):
+        _entry(cache, "line", f"{i:02d}" * 32)
+    cache.path("line", "01" * 32, ".bin").write_bytes(b"y" * 64)
+    found = Cache(tmp_path).verify()
+    assert len(found) == 1 and "01010101" in found[0]
+    assert sorted(e.key[:2] for e in Cache(tmp_path).entries()) == ["00", "02"]
+
+
+def test_gc_keeps_referenced_and_recent_entries_and_sweeps_stale_leftovers(tmp_path):
+    import os
+    import time
+
+    cache = Cache(tmp_path)
+    for key in ("aa", "bb", "cc"):
+        _entry(cache, "picture", key * 32)
+    old = time.time() - 3 * 86400
+    for entry in cache.entries():
+        if not entry.key.startswith("cc"):  # cc was written just now
+            os.utime(entry.record, (old, old))
+    leftover = cache.path("segment", "dd" * 32, ".bin").with_name(".dd.xyz.part.bin")  # a killed build's temp
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half")
+    os.utime(leftover, (old, old))
+    removed = cache.gc({("picture", "aa" * 32)}, grace_seconds=86400)
+    assert sorted(e.key[:2] for e in cache.entries()) == ["aa", "cc"]  # kept: referenced, and too recent
+    assert leftover in removed and not leftover.exists()
+    assert not cache.path("picture", "bb" * 32, ".bin").exists()

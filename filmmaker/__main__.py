@@ -1,0 +1,3 @@
+from filmmaker.cli import main
+
+main()
