@@ -7,6 +7,7 @@ espeak voice with an optional variant: `en-us`, `en-us+f3`, `en+Mike`, `fr`, ...
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import threading
@@ -43,23 +44,39 @@ def _locate() -> tuple[str, str | None, str]:
 
 
 class _Espeak:
-    """The library is one global synthesizer: one instance per process, one call at a time."""
+    """The library is one global synthesizer, one call at a time. It keeps state between
+    utterances (its pitch flutter runs on) and seeds its noise from the clock, so the same line
+    would come out different each time: every call loads it afresh, seeds it, and unloads it
+    after (5 ms), which makes a line's audio depend on its text and voice alone."""
 
     def __init__(self, library: str, data: str | None):
-        self.lib = ctypes.CDLL(library)
-        self.lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        self.lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        self.lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-                                          ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
-        self.rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data.encode() if data else None,
-                                               _INITIALIZE_DONT_EXIT)
-        if self.rate <= 0:
-            raise ResolveError(f"espeak-ng failed to initialize (data folder: {data})")
+        self.library, self.data = library, data
+        self.lock = threading.Lock()
         self._chunks: list = []
         self._callback = _CALLBACK(self._collect)  # kept referenced: the library calls it later
-        self.lib.espeak_SetSynthCallback(self._callback)
-        self.lock = threading.Lock()
+        with self._session():
+            pass
+
+    @contextlib.contextmanager
+    def _session(self):
+        import _ctypes
+
+        lib = ctypes.CDLL(self.library)
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+                                     ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+        try:
+            self.rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0,
+                                              self.data.encode() if self.data else None, _INITIALIZE_DONT_EXIT)
+            if self.rate <= 0:
+                raise ResolveError(f"espeak-ng failed to initialize (data folder: {self.data})")
+            lib.espeak_SetSynthCallback(self._callback)
+            yield lib
+        finally:
+            lib.espeak_Terminate()
+            _ctypes.dlclose(lib._handle)  # the last handle: its state goes with it
 
     def _collect(self, wav, count, _events) -> int:
         import numpy as np
@@ -69,19 +86,20 @@ class _Espeak:
         return 0
 
     def has_voice(self, name: str) -> bool:
-        with self.lock:
-            return self.lib.espeak_SetVoiceByName(name.encode()) == 0
+        with self.lock, self._session() as lib:
+            return lib.espeak_SetVoiceByName(name.encode()) == 0
 
     def speak(self, text: str, voice: str, wpm: int):
         import numpy as np
 
-        with self.lock:
+        with self.lock, self._session() as lib:
             self._chunks = []
-            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            if lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise ResolveError(f"espeak voice {voice!r} not found")
-            self.lib.espeak_SetParameter(_PARAM_RATE, wpm, 0)
+            lib.espeak_SetParameter(_PARAM_RATE, wpm, 0)
+            lib.espeak_ng_SetRandSeed(0)  # it seeds its noise from the clock at start-up: a line must not vary
             data = text.encode("utf-8")
-            self.lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
             audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
         return audio.astype(np.float32) / 32768.0
 
