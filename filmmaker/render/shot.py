@@ -154,15 +154,16 @@ def dissolve(a: Iterator[np.ndarray], b: Iterator[np.ndarray], count: int) -> It
 
 def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, enc: Encoding,
                    out: Path) -> None:
-    """Encode exactly `count` frames plus `audio` (mono float32 at 48 kHz, already exactly the
-    segment's length) into an MP4 at `out`."""
+    """Encode exactly `count` frames plus `audio` (float32 at 48 kHz, mono or (n, channels),
+    already exactly the segment's length) into an MP4 at `out`."""
+    channels = 1 if audio.ndim == 1 else audio.shape[1]
     audio_path = out.with_suffix(".pcm")
     audio.astype(np.float32).tofile(audio_path)
     fps = enc.fps
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{enc.width}x{enc.height}",
                "-framerate", f"{fps.numerator}/{fps.denominator}", "-i", "-",
-               "-f", "f32le", "-ar", "48000", "-ac", "1", "-i", str(audio_path),
+               "-f", "f32le", "-ar", "48000", "-ac", str(channels), "-i", str(audio_path),
                "-map", "0:v", "-map", "1:a", "-vf", "scale=out_color_matrix=bt709:out_range=tv",
                *X264, "-preset", enc.preset, "-crf", str(enc.crf), "-g", str(enc.gop),
                "-x264-params", "stitchable=1", *AAC, "-ac", "2",
