@@ -78,6 +78,9 @@ def dry_run(plan: Plan, base_cast: dict[str, str] | None = None) -> FilmPlan:
             generate = builder.generates(ps) and not builder.cache.has("image", builder.image_key(ps), ".png")
             work.append("generated picture" if generate else "picture")
             estimate += costs["pictures"]
+        if builder.animates(ps) and not builder.cache.has("motion", builder.motion_key(ps, picture_keys[ps.index]),
+                                                          ".npz"):
+            work.append("generated motion")
         if not (exact and builder.cache.has("segment", segments[ps.id].key, ".mp4")):
             work.append("segment")
             estimate += timing.frames[ps.index] * costs["segments"]

@@ -48,7 +48,7 @@ def shot_inputs(builder: FilmBuilder, ps: PlannedShot, timing: Timing) -> dict[s
         "face": face_key_fields(face_jobs(builder.plan, ps), builder.file_hash),
         "asset": asset,
         "framing": [ps.shot.camera, picture.anchor, picture.start, picture.keep_audio, picture.background,
-                    picture.color, dataclasses.asdict(ps.shot.transition)],
+                    picture.color, picture.motion, dataclasses.asdict(ps.shot.transition)],
         "timing": [timing.frames[ps.index], timing.fade_in[ps.index],
                    [timing.line_starts[pl.id] for pl in ps.lines]],
         "backend": [VERSIONS, FACE_ENGINE_VERSION],

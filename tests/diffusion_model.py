@@ -57,3 +57,36 @@ def build_tiny_pipeline(folder: Path, seed: int = 0) -> Path:
                                        requires_safety_checker=False)
     pipeline.save_pretrained(folder)
     return folder
+
+
+def build_tiny_video_pipeline(folder: Path, seed: int = 0) -> Path:
+    """Save a random image-to-video pipeline (Stable Video Diffusion's parts, a few MB) to `folder`."""
+    import torch
+    from diffusers import (
+        AutoencoderKLTemporalDecoder,
+        EulerDiscreteScheduler,
+        StableVideoDiffusionPipeline,
+        UNetSpatioTemporalConditionModel,
+    )
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    torch.manual_seed(seed)
+    unet = UNetSpatioTemporalConditionModel(
+        block_out_channels=(32, 64), layers_per_block=1, sample_size=16, in_channels=8, out_channels=4,
+        down_block_types=("CrossAttnDownBlockSpatioTemporal", "DownBlockSpatioTemporal"),
+        up_block_types=("UpBlockSpatioTemporal", "CrossAttnUpBlockSpatioTemporal"), cross_attention_dim=32,
+        num_attention_heads=8, projection_class_embeddings_input_dim=96, addition_time_embed_dim=32)
+    scheduler = EulerDiscreteScheduler(
+        beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012, interpolation_type="linear",
+        prediction_type="v_prediction", sigma_max=700.0, sigma_min=0.002, steps_offset=1, timestep_spacing="leading",
+        timestep_type="continuous", use_karras_sigmas=True)
+    vae = AutoencoderKLTemporalDecoder(block_out_channels=[32, 64], in_channels=3, out_channels=3, latent_channels=4,
+                                       down_block_types=["DownEncoderBlock2D"] * 2)
+    # the pipeline resizes the still to 224 px for the image encoder, whatever its size
+    encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(hidden_size=32, projection_dim=32, num_hidden_layers=2,
+                                                             num_attention_heads=4, image_size=224, patch_size=32,
+                                                             intermediate_size=37))
+    processor = CLIPImageProcessor(crop_size={"height": 224, "width": 224}, size={"shortest_edge": 224})
+    StableVideoDiffusionPipeline(vae=vae, image_encoder=encoder, unet=unet, scheduler=scheduler,
+                                 feature_extractor=processor).save_pretrained(folder)
+    return folder

@@ -67,18 +67,21 @@ class ShotFrames:
 
     def __init__(self, enc: Encoding, frames: int, camera: str, image: np.ndarray | None = None,
                  footage: Path | None = None, footage_start: float = 0.0,
-                 anchor: tuple[float, float] = (0.5, 0.5), frame_filter=None):
+                 anchor: tuple[float, float] = (0.5, 0.5), frame_filter=None, clip: list[np.ndarray] | None = None):
         self.enc, self.frames, self.camera, self.anchor = enc, frames, camera, anchor
         self.frame_filter = frame_filter  # applied to each decoded footage frame in order (face swap)
         self.footage, self.footage_start = footage, footage_start
-        self.image = None
-        if image is not None:
-            # pre-shrink large pictures with area averaging; the warp then only interpolates
-            target = cover_scale(image.shape[1], image.shape[0], enc.width, enc.height) * CAMERA_ZOOM
-            if target < 1:
-                size = (max(1, round(image.shape[1] * target)), max(1, round(image.shape[0] * target)))
-                image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-            self.image = np.ascontiguousarray(image)
+        self.image = self._fit(image) if image is not None else None
+        # a generated motion: its frames spread evenly over the shot, under the camera move
+        self.clip = [self._fit(frame) for frame in clip] if clip else None
+
+    def _fit(self, image: np.ndarray) -> np.ndarray:
+        """Large pictures pre-shrunk with area averaging; the warp then only interpolates."""
+        target = cover_scale(image.shape[1], image.shape[0], self.enc.width, self.enc.height) * CAMERA_ZOOM
+        if target < 1:
+            size = (max(1, round(image.shape[1] * target)), max(1, round(image.shape[0] * target)))
+            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        return np.ascontiguousarray(image)
 
     def _progress(self, index: int) -> float:
         return index / max(1, self.frames - 1)
@@ -91,6 +94,11 @@ class ShotFrames:
                               flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
     def read(self, first: int, count: int) -> Iterator[np.ndarray]:
+        if self.clip is not None:
+            for index in range(first, first + count):
+                source = self.clip[min(max(index, 0) * len(self.clip) // max(1, self.frames), len(self.clip) - 1)]
+                yield self._warp(source, index)
+            return
         if self.image is not None:
             if self.camera == "static":
                 frame = self._warp(self.image, 0)

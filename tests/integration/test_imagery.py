@@ -235,3 +235,49 @@ def test_faces_on_a_generated_picture_go_through_the_swap_and_a_recast_does_not_
     plan = plan_film(load_screenplay(path), cast={"ANN": "cy"})
     recast = FilmBuilder(plan).build(folder / "out")
     assert recast.built.get("picture") == ["pier"] and "image" not in recast.built
+
+
+@pytest.fixture(scope="module")
+def tiny_video_model(tmp_path_factory) -> Path:
+    from tests.diffusion_model import build_tiny_video_pipeline
+
+    return build_tiny_video_pipeline(tmp_path_factory.mktemp("svd") / "tiny-svd")
+
+
+MOTION = "motion_model: {video}\nmotion_frames: 4\nmotion_steps: 2\nmotion_size: 128x64"
+
+
+def test_motion_generate_animates_the_picture_over_the_shot(tiny_model, tiny_video_model, tmp_path):
+    import av
+
+    path = write_film(tmp_path / "film", str(tiny_model), extra=MOTION.format(video=tiny_video_model))
+    path.write_text(path.read_text().replace("{prompt: fishing boats in fog}",
+                                             "{prompt: fishing boats in fog, motion: generate}"))
+    report = build(path)
+    assert report.built["motion"] == ["boats"]
+    with av.open(str(report.film)) as container:
+        frames = [f.to_ndarray(format="rgb24").astype(int) for _, f in zip(range(24), container.decode(video=0))]
+    changes = [np.abs(a - b).mean() for a, b in zip(frames, frames[1:])]
+    assert sum(c > 1 for c in changes) == 3  # four generated frames spread over the static shot: three changes
+    # a still pictured the same way without motion does not change at all
+    path.write_text(path.read_text().replace(", motion: generate}", "}"))
+    with av.open(str(build(path).film)) as container:
+        still = [f.to_ndarray(format="rgb24").astype(int) for _, f in zip(range(24), container.decode(video=0))]
+    assert max(np.abs(a - b).mean() for a, b in zip(still, still[1:])) < 0.5
+
+
+def test_motion_without_a_motion_model_falls_back_to_the_camera_with_a_warning(tiny_model, tmp_path):
+    path = write_film(tmp_path / "film", str(tiny_model))
+    path.write_text(path.read_text().replace("{prompt: fishing boats in fog}",
+                                             "{prompt: fishing boats in fog, motion: generate}"))
+    report = build(path)
+    assert "motion" not in report.built
+    assert any("needs an `imagery.motion_model`" in w and "'boats'" in w for w in report.warnings)
+
+
+def test_a_text_to_image_model_is_refused_as_the_motion_model(tiny_model, tmp_path):
+    path = write_film(tmp_path / "film", str(tiny_model), extra=MOTION.format(video=tiny_model))
+    path.write_text(path.read_text().replace("{prompt: fishing boats in fog}",
+                                             "{prompt: fishing boats in fog, motion: generate}"))
+    with pytest.raises(ScreenplayError, match="imagery.motion_model: .*does not animate a picture"):
+        build(path)

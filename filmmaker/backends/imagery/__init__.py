@@ -46,8 +46,9 @@ def locate_model(model: str, folder: Path | None) -> Path:
                            f"cache; {OBTAIN}") from None
 
 
-def describe_model(folder: Path, file_hash) -> ImageModel:
-    """Check that `folder` holds a text-to-image diffusers pipeline and hash what is in it."""
+def describe_model(folder: Path, file_hash, motion: bool = False) -> ImageModel:
+    """Check that `folder` holds a text-to-image (or, for `motion`, an image-to-video) diffusers
+    pipeline, and hash what is in it."""
     index = folder / "model_index.json"
     if not index.is_file():
         raise ResolveError(f"{folder} is not a diffusers pipeline (it has no model_index.json); point "
@@ -56,7 +57,11 @@ def describe_model(folder: Path, file_hash) -> ImageModel:
         pipeline = str(json.loads(index.read_text(encoding="utf-8")).get("_class_name", ""))
     except (ValueError, UnicodeDecodeError):
         raise ResolveError(f"{index} is not valid JSON; the model folder is damaged, download it again") from None
-    if not pipeline.endswith("Pipeline") or any(word in pipeline for word in NOT_TEXT_TO_IMAGE):
+    if motion:
+        if not (pipeline.endswith("Pipeline") and "Video" in pipeline and "Text" not in pipeline):
+            raise ResolveError(f"{folder} holds a {pipeline or 'unnamed'} pipeline, which does not animate a "
+                               "picture; use an image-to-video model (Stable Video Diffusion, I2VGen-XL, ...)")
+    elif not pipeline.endswith("Pipeline") or any(word in pipeline for word in NOT_TEXT_TO_IMAGE):
         raise ResolveError(f"{folder} holds a {pipeline or 'unnamed'} pipeline, which does not make pictures from "
                            "words; use a text-to-image model (SD-Turbo, SDXL-Turbo, SD 1.5, FLUX.1-schnell, ...)")
     return ImageModel(folder, pipeline, _identity(folder, file_hash))
@@ -89,3 +94,9 @@ def open_pipeline(model: ImageModel, device: str):
     from filmmaker.backends.imagery.diffusers_pipeline import ImagePipeline
 
     return ImagePipeline(model, pick_device(device))
+
+
+def open_motion_pipeline(model: ImageModel, device: str):
+    from filmmaker.backends.imagery.diffusers_pipeline import MotionPipeline
+
+    return MotionPipeline(model, pick_device(device))
