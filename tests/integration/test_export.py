@@ -177,8 +177,9 @@ def test_conform_from_edl_and_media_matches_the_film(built_example, tmp_path):
     dissolves = {timing.starts[ps.index] for ps in plan.shots if timing.fade_in[ps.index]}
     scores = {i: psnr(ours[i], theirs[i]) for i in sorted(wanted)}
     for i, score in scores.items():
-        # a dissolve's middle frame is blended by xfade's curve, not ours: close, not identical
-        assert score >= (32 if i in dissolves or i + 1 in dissolves else 40), (i, scores)
+        # a dissolve's frames are blended by xfade's curve, not ours: close, not identical (measured
+        # 39-44 dB there, 41-51 dB elsewhere, at preview size)
+        assert score >= (35 if i in dissolves or i + 1 in dissolves else 40), (i, scores)
 
 
 # -- FCP XML and OTIO ----------------------------------------------------------------------------

@@ -315,3 +315,15 @@ def test_link_stems_points_audio_at_the_stems_present_and_leaves_the_rest_offlin
     assert {r.target_url for r in refs} == {"stems/dialogue.wav"}
     assert all(r.available_range.duration.value == timing.total_frames for r in refs)
     assert cues and all(isinstance(c.media_reference, otio.schema.MissingReference) for c in cues)
+
+
+@pytest.mark.parametrize("fps, rate, start", [("23.976", 24000 / 1001, 86400), ("29.97", 30000 / 1001, 107892),
+                                              ("25", 25.0, 90000)])
+def test_fcp_xml_at_ntsc_and_pal_rates_reads_back_with_its_start_and_lengths(tmp_path, fps, rate, start):
+    timeline, plan, timing = timeline_of(fps=fps)
+    back = otio.adapters.read_from_string(to_fcp7xml(timeline, tmp_path), "fcp_xml")
+    assert round(back.global_start_time.to_frames(rate)) == start
+    assert [round(c.source_range.duration.to_frames(rate)) for c in back.tracks[0].find_clips()] == list(timing.frames)
+    assert [c.media_reference.target_url for c in back.tracks[0].find_clips()] == [
+        (tmp_path / "media" / f"{c.metadata['cmx_3600']['reel']}.mp4").resolve().as_uri()
+        for c in timeline.tracks[0].find_clips()]
