@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from filmmaker.backends.face import FACE_ENGINE_VERSION
-from filmmaker.cache import Cache, FileHashes, atomic_path, content_key
+from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
 from filmmaker.direction import DIRECTIONS, parse_parenthetical
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.editorial import Editorial, ExportOptions
@@ -27,10 +27,12 @@ from filmmaker.facecast import key_fields as face_key_fields
 from filmmaker.imagery import generation
 from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, shot_problem, time_film
 from filmmaker.render.encoding import Encoding
+from filmmaker.score import Score
 from filmmaker.screenplay.model import ANCHORS
 
 # Bump a stage's version when its code changes the bytes it makes: old entries stop matching.
-VERSIONS = {"line": 5, "image": 1, "picture": 1, "segment": 1, "cue": 2, "mix": 3, "cut": 2, "probe": 1}
+# (Cue, generated music and audio-measurement versions live beside their code in score.py.)
+VERSIONS = {"line": 5, "image": 1, "picture": 1, "segment": 1, "mix": 5, "cut": 2, "probe": 1}
 RATE = 48_000
 
 
@@ -61,6 +63,8 @@ class BuildReport:
     timing: Timing | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
     exports: dict[str, Path] = field(default_factory=dict)  # format -> file (EDL, OTIO, XML, SRT, VTT)
+    stems: dict[str, Path] = field(default_factory=dict)  # dialogue, music (, effects) -> WAV
+    cue_sheet: Path | None = None
     # shot -> role -> (distance to the actor, distance to the stand-in, fraction of frames found)
     identity: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
@@ -90,7 +94,7 @@ class FilmBuilder:
                             preset="ultrafast" if plan.preview else "veryfast")
         self.report = BuildReport()
         self._engines: dict[str, Any] = {}
-        self._music_tracks: dict[int, Any] = {}
+        self.music = Score(plan, self.cache, self.file_hash)
         self._faces: dict[str, Any] = {}  # actor id -> prepared face (identity source)
         self._face_engine = None
         self._image_model = None  # the diffusers model `prompt` shots are generated with, if any
@@ -132,15 +136,7 @@ class FilmBuilder:
             except ResolveError as exc:
                 line, col = self.sp.imagery.pos.get("model", (1, 1))
                 problems.append(Problem(self.sp.path, line, col, "imagery.model", str(exc)))
-        for pc in self.plan.cues:
-            if pc.cue.mood:
-                from filmmaker.backends.music.stock import pick_track
-
-                try:
-                    self._music_tracks[pc.index] = pick_track(pc.cue.mood, pc.cue.track)
-                except ResolveError as exc:
-                    line, col = pc.cue.pos.get("track", pc.cue.pos.get("mood", (1, 1)))
-                    problems.append(Problem(self.sp.path, line, col, f"score[{pc.index}].track", str(exc)))
+        problems.extend(self.music.resolve())
         for ps in self.plan.shots:
             picture = ps.shot.picture
             if picture.kind == "footage":
@@ -288,6 +284,8 @@ class FilmBuilder:
         with clock("write"):
             if export.film:
                 self.write_outputs(outdir, cut_key, timing, line_seconds)
+            # stems before the exports: the timeline links them when they are there
+            self.write_score_outputs(outdir, timing, mix_key, line_keys, line_samples)
             self.report.exports = editorial.write(outdir, export.formats, export.strict)
             self.report.subtitles = self.report.exports.get("srt")
             self.file_hash.save()
@@ -528,61 +526,38 @@ class FilmBuilder:
 
     # -- sound -----------------------------------------------------------------------------------
 
-    def _cue_span(self, pc: PlannedCue, timing: Timing) -> tuple[int, int]:
-        start = self._sample(timing.starts[pc.first], timing)
-        end = self._sample(timing.starts[pc.last] + timing.frames[pc.last], timing)
-        return start, end
-
-    def cue_key(self, pc: PlannedCue, timing: Timing) -> str:
-        cue = pc.cue
-        source = self._music_tracks[pc.index].path if cue.mood else cue.file
-        start, end = self._cue_span(pc, timing)
-        return content_key({"kind": "cue", "v": VERSIONS["cue"], "sha256": self.file_hash(source),
-                            "samples": end - start, "volume": cue.volume, "fade_in": cue.fade_in,
-                            "fade_out": cue.fade_out})
-
     def mix_key(self, timing: Timing, line_keys, line_samples) -> str:
         placements = [[line_keys[pl.id], self._line_start(ps, pl, timing)]
                       for ps in self.plan.shots for pl in ps.lines]
-        cues = [[self.cue_key(pc, timing), self._cue_span(pc, timing)[0]] for pc in self.plan.cues]
+        cues = [[self.music.cue_key(pc, timing, span), span.start]
+                for pc, span in zip(self.plan.cues, self.music.spans(timing))]
         effects = [[self.picture_key(ps), self._sample(timing.starts[ps.index], timing), timing.frames[ps.index]]
                    for ps in self.plan.shots if ps.shot.picture.keep_audio]
         return content_key({"kind": "mix", "v": VERSIONS["mix"], "lines": placements, "cues": cues,
-                            "effects": effects, "samples": self._sample(timing.total_frames, timing)})
+                            "effects": effects, "samples": self._sample(timing.total_frames, timing),
+                            "settings": dataclasses.asdict(self.sp.mix)})
 
     def _line_start(self, ps, pl, timing: Timing) -> int:
         return self._sample(timing.starts[ps.index], timing) + round(timing.line_starts[pl.id] * RATE)
 
-    def make_cue(self, pc: PlannedCue, timing: Timing):
-        import numpy as np
-
-        from filmmaker.render.ffmpeg import decode_audio
-        from filmmaker.render.mix import fit_cue
-
-        key = self.cue_key(pc, timing)
-        if self.cache.has("cue", key, ".f32"):
-            self._note("cue", f"score[{pc.index}]", built=False)
-        else:
-            cue = pc.cue
-            track = self._music_tracks.get(pc.index)
-            start, end = self._cue_span(pc, timing)
-            audio = decode_audio(track.path if track else cue.file)
-            fitted = fit_cue(audio, end - start, track.bpm if track else None, cue.volume, cue.fade_in, cue.fade_out)
-            with self.cache.put("cue", key, ".f32") as tmp:
-                fitted.astype(np.float32).tofile(tmp)
-            self._note("cue", f"score[{pc.index}]", built=True)
-        return np.fromfile(self.cache.path("cue", key, ".f32"), np.float32).reshape(-1, 2)
+    def _stem_keys(self, mix_key: str) -> dict[str, str]:
+        names = ["dialogue", "music"] + (["effects"] if any(ps.shot.picture.keep_audio for ps in self.plan.shots)
+                                         else [])
+        return {name: content_key({"kind": "stem", "mix": mix_key, "stem": name}) for name in names}
 
     def make_mix(self, timing: Timing, mix_key: str, line_keys, line_samples) -> None:
-        import numpy as np
+        """The program mix (cached as raw float32 for the mux) and its stems (cached as WAV)."""
+        stems = self._stem_keys(mix_key)
+        if self.cache.has("mix", mix_key, ".f32") and all(self.cache.has("stem", k, ".wav") for k in stems.values()):
+            self._note("mix", "mix", built=False)
+            return
+        import numpy as np  # only now: a no-op rebuild loads no numerics
+        import soundfile
 
         from filmmaker.render.audio import place
         from filmmaker.render.ffmpeg import decode_audio
-        from filmmaker.render.mix import MixInput, mix_film
+        from filmmaker.render.mix import MixInput, mix_with_stems
 
-        if self.cache.has("mix", mix_key, ".f32"):
-            self._note("mix", "mix", built=False)
-            return
         self.reporter.stage("mix", 1)
         total = self._sample(timing.total_frames, timing)
         dialogue = np.zeros(total, np.float32)
@@ -593,8 +568,10 @@ class FilmBuilder:
                 place(dialogue, self.load_line(line_keys[pl.id]), start)
                 speaking[start:start + line_samples[pl.id]] = True
         music = np.zeros((total, 2), np.float32)
-        for pc in self.plan.cues:
-            place(music, self.make_cue(pc, timing), self._cue_span(pc, timing)[0])
+        for pc, span in zip(self.plan.cues, self.music.spans(timing)):
+            audio, built = self.music.make_cue(pc, timing, span)
+            self._note("cue", f"score[{pc.index}]", built=built)
+            place(music, audio, span.start)
         effects = np.zeros((total, 2), np.float32)
         for ps in self.plan.shots:
             picture = ps.shot.picture
@@ -602,11 +579,34 @@ class FilmBuilder:
                 seconds = timing.seconds(timing.frames[ps.index])
                 place(effects, decode_audio(picture.path, start=picture.start, duration=seconds),
                       self._sample(timing.starts[ps.index], timing))
-        mix = mix_film(MixInput(dialogue, speaking, music, effects))
-        with self.cache.put("mix", mix_key, ".f32") as tmp:
-            mix.astype(np.float32).tofile(tmp)
+        settings = self.sp.mix
+        mixed = mix_with_stems(MixInput(dialogue, speaking, music, effects), settings.duck, settings.target_lufs,
+                               settings.attack, settings.release)
+        for name, key in stems.items():
+            with self.cache.put("stem", key, ".wav") as tmp:
+                # 32-bit float: before the program's limiter a stem's peaks may pass full scale
+                soundfile.write(tmp, getattr(mixed, name), RATE, subtype="FLOAT", format="WAV")
+        with self.cache.put("mix", mix_key, ".f32", {"gain_db": mixed.gain_db}) as tmp:
+            mixed.program.astype(np.float32).tofile(tmp)
         self._note("mix", "mix", built=True)
         self.reporter.advance("mix")
+
+    def write_score_outputs(self, outdir: Path, timing: Timing, mix_key: str, line_keys, line_samples) -> None:
+        """stems/<name>.wav (the film's length, from its first frame) and cuesheet.csv beside the film."""
+        stems = self._stem_keys(mix_key)
+        if not all(self.cache.has("stem", key, ".wav") for key in stems.values()):
+            self.make_mix(timing, mix_key, line_keys, line_samples)  # the cache lost a stem: remake them
+        for name, key in stems.items():
+            target = outdir / "stems" / f"{name}.wav"
+            if not (target.is_file() and self.file_hash(target) == self.cache.record("stem", key)["sha256"]):
+                with atomic_path(target) as tmp:
+                    shutil.copyfile(self.cache.path("stem", key, ".wav"), tmp)
+        sheet = outdir / "cuesheet.csv"
+        text = self.music.cue_sheet(timing).encode("utf-8")
+        if not (sheet.is_file() and sheet.read_bytes() == text):
+            atomic_write_bytes(sheet, text)
+        self.report.stems = {name: outdir / "stems" / f"{name}.wav" for name in stems}
+        self.report.cue_sheet = sheet
 
     # -- the cut ---------------------------------------------------------------------------------
 

@@ -220,6 +220,39 @@ def voices() -> None:
     out.print(table)
 
 
+@app.command()
+def music(
+    screenplay: Optional[Path] = typer.Option(None, "-s", "--screenplay", help="Include the folders in this screenplay's `music.library`."),
+    library: list[Path] = typer.Option([], "--library", help="Include this folder of your own tracks (repeatable)."),
+) -> None:
+    """List the music library: moods, tracks, tempo, key and licence (measured where not given)."""
+    from filmmaker.backends.music.library import library as all_tracks
+    from filmmaker.backends.music.library import with_measurements
+
+    try:
+        folders = tuple(_load(screenplay).music_library) if screenplay else ()
+        for folder in library:
+            if not folder.is_dir():
+                raise FilmmakerError(f"--library {folder}: not a folder; give a folder of audio files "
+                                     "(one subfolder per mood)")
+        tracks = all_tracks(folders + tuple(folder.resolve() for folder in library))
+    except FilmmakerError as exc:
+        _fail(exc)
+    table = Table(title="Music library")
+    for column in ("mood", "style", "track", "bpm", "key", "licence"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("mood", "bpm"))
+    for track in tracks:
+        try:
+            track = with_measurements(track)
+            bpm = f"{track.bpm:g}" + (" (measured)" if track.source == "measured" else "") if track.bpm else "-"
+        except FilmmakerError as exc:
+            bpm = f"unreadable: {exc}"
+        table.add_row(*(Text(cell) for cell in (track.mood, track.style, track.name, bpm, track.key or "-",
+                                                track.licence)))
+    out.print(table)
+    out.print(f"{len(tracks)} tracks in {len({t.mood for t in tracks})} moods", highlight=False)
+
+
 def _find_screenplay(given: Path | None) -> Path:
     if given is not None:
         return given

@@ -42,3 +42,13 @@ def built_copy(built_example, tmp_path) -> Path:
     dest = tmp_path / "copy"
     shutil.copytree(screenplay.parent, dest)
     return dest / screenplay.name
+
+
+@pytest.fixture(scope="session")
+def tiny_musicgen(tmp_path_factory) -> Path:
+    """A tiny random MusicGen saved to a folder, as a user's downloaded checkpoint would be."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from musicgen_model import build_tiny_musicgen  # tests/musicgen_model.py
+
+    return build_tiny_musicgen(tmp_path_factory.mktemp("musicgen") / "tiny-musicgen")

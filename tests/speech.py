@@ -1,6 +1,9 @@
-"""Speech measurements shared by the voice tests: a YIN pitch tracker and semitone distances."""
+"""Speech measurements shared by the tests: a YIN pitch tracker, semitone distances, pocketsphinx
+transcription and word error rate."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -52,3 +55,35 @@ def yin(audio: np.ndarray, rate: int = RATE, lo: float = 50.0, hi: float = 400.0
 
 def semitones(a: float, b: float) -> float:
     return float(12 * np.log2(a / b))
+
+
+def words(text: str) -> list[str]:
+    return re.sub(r"[^a-z' ]", " ", text.lower()).split()
+
+
+def edit_distance(a: list[str], b: list[str]) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        diagonal, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (x != y))
+    return row[-1]
+
+
+def make_recognizer():
+    """pocketsphinx's stock US-English model: 48 kHz mono float in, the words it heard out."""
+    from pocketsphinx import Decoder
+
+    decoder = Decoder(samprate=16000, loglevel="FATAL")
+
+    def recognize(audio: np.ndarray) -> str:
+        from scipy.signal import resample_poly
+
+        pcm = (np.clip(resample_poly(audio.astype(np.float64), 1, 3), -1, 1) * 32767).astype(np.int16)
+        decoder.start_utt()
+        decoder.process_raw(pcm.tobytes(), full_utt=True)
+        decoder.end_utt()
+        hyp = decoder.hyp()
+        return hyp.hypstr if hyp is not None else ""
+
+    return recognize

@@ -11,7 +11,6 @@ word error rate of pocketsphinx's stock US-English model on short everyday sente
 from __future__ import annotations
 
 import itertools
-import re
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +23,7 @@ from filmmaker.render.spectral import FRAME, envelope
 from filmmaker.screenplay import load_screenplay
 from filmmaker.screenplay.model import VoiceSpec
 from filmmaker.voices import speak
-from speech import semitones, yin  # tests/speech.py
+from speech import edit_distance, make_recognizer, semitones, words, yin  # tests/speech.py
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "the-launch.yaml"
 
@@ -187,19 +186,6 @@ def test_timbre_moves_the_envelope_not_the_pitch(voices, baselines, pairs):
 
 # -- intelligibility -----------------------------------------------------------------------------------------
 
-def words(text: str) -> list[str]:
-    return re.sub(r"[^a-z' ]", " ", text.lower()).split()
-
-
-def edit_distance(a: list[str], b: list[str]) -> int:
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        diagonal, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (x != y))
-    return row[-1]
-
-
 def test_word_error_rate_counts_words():
     assert edit_distance(words("the coffee is still hot"), words("The coffee, still HOT!")) == 1
     assert edit_distance(words("a b c"), words("x a c d")) == 3
@@ -207,21 +193,7 @@ def test_word_error_rate_counts_words():
 
 @pytest.fixture(scope="module")
 def recognizer():
-    from pocketsphinx import Decoder
-
-    decoder = Decoder(samprate=16000, loglevel="FATAL")
-
-    def recognize(audio: np.ndarray) -> str:
-        from scipy.signal import resample_poly
-
-        pcm = (np.clip(resample_poly(audio.astype(np.float64), 1, 3), -1, 1) * 32767).astype(np.int16)
-        decoder.start_utt()
-        decoder.process_raw(pcm.tobytes(), full_utt=True)
-        decoder.end_utt()
-        hyp = decoder.hyp()
-        return hyp.hypstr if hyp is not None else ""
-
-    return recognize
+    return make_recognizer()
 
 
 @pytest.fixture(scope="module")

@@ -7,33 +7,18 @@ as `name.opus   68 bpm  C major   seed 101  [acoustic]`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
-from pathlib import Path
 
+from filmmaker.backends.music.library import Track, style_of
 from filmmaker.errors import ResolveError
 
 LICENCE = "MIT (immich-memories-music; generated with ACE-Step 1.5, no third-party material)"
 _ROW = re.compile(r"^\s*(\S+)\.opus\s+(\d+)\s*bpm\s+([A-G][b#]?\s+(?:major|minor))", re.M)
 
 
-@dataclass(frozen=True)
-class Track:
-    name: str
-    mood: str
-    path: Path
-    bpm: float | None
-    key: str | None
-    licence: str = LICENCE
-
-    @property
-    def style(self) -> str:
-        return "electronic" if "electronic" in self.name else "acoustic"
-
-
 @lru_cache(maxsize=1)
-def library() -> tuple[Track, ...]:
+def bundled() -> tuple[Track, ...]:
     try:
         import immich_memories_music
     except ImportError:
@@ -47,19 +32,13 @@ def library() -> tuple[Track, ...]:
     tracks = []
     for path in sorted(root.glob("*/*.opus")):
         bpm, key = meta.get(path.stem, (None, None))
-        tracks.append(Track(path.stem, path.parent.name, path, bpm, key))
+        tracks.append(Track(path.stem, path.parent.name, path, bpm, key, LICENCE, style_of(path.stem),
+                            source="library" if bpm else "none"))
     return tuple(tracks)
 
 
 def pick_track(mood: str, name: str | None) -> Track:
-    """The named track in `mood`, or the mood's first track (stable: sorted by name)."""
-    candidates = [t for t in library() if t.mood == mood]
-    if not candidates:
-        raise ResolveError(f"no stock tracks for mood {mood!r}")
-    if name is None:
-        return candidates[0]
-    for track in candidates:
-        if track.name == name:
-            return track
-    names = ", ".join(t.name for t in candidates)
-    raise ResolveError(f"no track {name!r} in mood {mood!r}; choose one of: {names}")
+    """The named bundled track in `mood`, or the mood's first (stable: sorted by name)."""
+    from filmmaker.backends.music.library import pick
+
+    return pick(bundled(), mood, name)
