@@ -24,7 +24,8 @@ from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.editorial import Editorial, ExportOptions
 from filmmaker.facecast import face_jobs
 from filmmaker.facecast import key_fields as face_key_fields
-from filmmaker.imagery import generation
+from filmmaker.imagery import generation, shot_seed
+from filmmaker.inputs import write_manifest
 from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, shot_problem, time_film
 from filmmaker.render.encoding import Encoding
 from filmmaker.score import Score
@@ -32,7 +33,7 @@ from filmmaker.screenplay.model import ANCHORS
 
 # Bump a stage's version when its code changes the bytes it makes: old entries stop matching.
 # (Cue, generated music and audio-measurement versions live beside their code in score.py.)
-VERSIONS = {"line": 5, "image": 1, "picture": 1, "segment": 1, "mix": 5, "cut": 2, "probe": 1}
+VERSIONS = {"line": 6, "image": 1, "motion": 1, "picture": 1, "segment": 1, "mix": 5, "cut": 2, "probe": 1}
 RATE = 48_000
 
 
@@ -98,6 +99,7 @@ class FilmBuilder:
         self._faces: dict[str, Any] = {}  # actor id -> prepared face (identity source)
         self._face_engine = None
         self._image_model = None  # the diffusers model `prompt` shots are generated with, if any
+        self._motion_model = None  # and the image-to-video one for `motion: generate` pictures
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -136,6 +138,7 @@ class FilmBuilder:
             except ResolveError as exc:
                 line, col = self.sp.imagery.pos.get("model", (1, 1))
                 problems.append(Problem(self.sp.path, line, col, "imagery.model", str(exc)))
+        problems.extend(self._resolve_motion())
         problems.extend(self.music.resolve())
         for ps in self.plan.shots:
             picture = ps.shot.picture
@@ -151,6 +154,59 @@ class FilmBuilder:
                                                  f"the end of {picture.source} ({info['duration']:.2f} s)"))
         if problems:
             raise ScreenplayError(problems)
+
+    def _resolve_motion(self) -> list[Problem]:
+        """The image-to-video model, when a picture asks to move; without one, the camera moves it."""
+        from filmmaker.backends.imagery import describe_model, locate_model
+
+        animated = [ps for ps in self.plan.shots if ps.shot.picture.motion == "generate"]
+        imagery = self.sp.imagery
+        if animated and not imagery.motion_model:
+            self.report.warnings.extend(f"shot {ps.id!r}: `motion: generate` needs an `imagery.motion_model`; "
+                                        "the camera move is used instead" for ps in animated)
+        elif animated:
+            try:
+                folder = locate_model(imagery.motion_model, imagery.motion_model_path)
+                self._motion_model = describe_model(folder, self.file_hash, motion=True)
+            except ResolveError as exc:
+                line, col = imagery.pos.get("motion_model", (1, 1))
+                return [Problem(self.sp.path, line, col, "imagery.motion_model", str(exc))]
+        return []
+
+    def animates(self, ps: PlannedShot) -> bool:
+        return ps.shot.picture.motion == "generate" and self._motion_model is not None
+
+    def motion_key(self, ps: PlannedShot, picture_key: str) -> str:
+        imagery = self.sp.imagery
+        return content_key({"kind": "motion", "v": VERSIONS["motion"], "model": self._motion_model.identity,
+                            "picture": picture_key, "frames": imagery.motion_frames, "steps": imagery.motion_steps,
+                            "fps": imagery.motion_fps, "size": imagery.motion_size, "device": imagery.device,
+                            "seed": shot_seed(imagery.seed, f"{ps.id}/motion")})
+
+    def make_motion(self, picture_keys: dict[int, str]) -> None:
+        """Animate the pictures that ask for it: one pipeline load, then a clip per shot."""
+        import numpy as np
+
+        from filmmaker.backends.imagery import open_motion_pipeline
+        from filmmaker.render.picture import load_still
+
+        todo = [ps for ps in self.plan.shots if self.animates(ps)
+                and not self.cache.has("motion", self.motion_key(ps, picture_keys[ps.index]), ".npz")]
+        if not todo:
+            return
+        imagery = self.sp.imagery
+        self.reporter.stage("motion", len(todo))
+        pipeline = open_motion_pipeline(self._motion_model, imagery.device)
+        for ps in todo:
+            key = self.motion_key(ps, picture_keys[ps.index])
+            still = load_still(self.cache.path("picture", picture_keys[ps.index], ".png"))
+            frames = pipeline.animate(still, imagery.motion_frames, imagery.motion_steps, imagery.motion_fps,
+                                      imagery.motion_size, shot_seed(imagery.seed, f"{ps.id}/motion"))
+            with self.cache.put("motion", key, ".npz", {"frames": len(frames)}) as tmp:
+                with open(tmp, "wb") as fh:  # a file object: numpy would add its own suffix to a name
+                    np.savez_compressed(fh, frames=np.stack(frames))
+            self._note("motion", ps.id, built=True)
+            self.reporter.advance("motion")
 
     def _check_face(self, job) -> None:
         """A photo found usable once is not examined again (a no-op rebuild loads no face model)."""
@@ -197,6 +253,10 @@ class FilmBuilder:
         return out
 
     # -- keys ------------------------------------------------------------------------------------
+
+    def engine_identity(self, actor_id: str) -> str:
+        """The voice engine and model an actor speaks with, as its cache keys know it."""
+        return self._engines[actor_id].identity()
 
     def line_key(self, pl) -> str:
         engine = self._engines[pl.actor.id]
@@ -284,11 +344,14 @@ class FilmBuilder:
         with clock("write"):
             if export.film:
                 self.write_outputs(outdir, cut_key, timing, line_seconds)
-            # stems before the exports: the timeline links them when they are there
             self.write_score_outputs(outdir, timing, mix_key, line_keys, line_samples)
+        with clock("export"):  # after the stems, which the timeline links when they are there
             self.report.exports = editorial.write(outdir, export.formats, export.strict)
             self.report.subtitles = self.report.exports.get("srt")
+        with clock("write"):
             self.file_hash.save()
+            write_manifest(self, timing)
+        self.report.warnings.extend(f"cache: {damage}" for damage in self.cache.corrupt)
         return self.report
 
     def make_lines(self, line_keys: dict[str, str]) -> dict[str, int]:
@@ -353,6 +416,7 @@ class FilmBuilder:
                 save_png(image, tmp)
             self._note("picture", ps.id, built=True)
             self.reporter.advance("pictures")
+        self.make_motion(picture_keys)
 
     def _swap_faces(self, ps: PlannedShot, image):
         from filmmaker.faceswap import swap_still
@@ -410,7 +474,8 @@ class FilmBuilder:
         return {"picture": picture_keys[ps.index], "camera": ps.shot.camera, "anchor": ps.shot.picture.anchor,
                 "frames": timing.frames[ps.index],
                 "faces": face_key_fields(face_jobs(self.plan, ps), self.file_hash),
-                "lines": [[line_keys[pl.id], timing.line_starts[pl.id]] for pl in ps.lines]}
+                "lines": [[line_keys[pl.id], timing.line_starts[pl.id]] for pl in ps.lines],
+                "motion": self.motion_key(ps, picture_keys[ps.index]) if self.animates(ps) else None}
 
     def segments(self, timing: Timing, picture_keys, line_keys) -> list[Segment]:
         """The cut's pieces in order: each shot's body, with a dissolve piece where one is asked for."""
@@ -448,6 +513,12 @@ class FilmBuilder:
                                       timing.frames[ps.index])
             return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, footage=picture.path,
                               footage_start=picture.start, anchor=anchor, frame_filter=swapper)
+        if self.animates(ps):
+            import numpy as np
+
+            with np.load(self.cache.path("motion", self.motion_key(ps, picture_keys[ps.index]), ".npz")) as clip:
+                frames = list(clip["frames"])
+            return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, clip=frames, anchor=anchor)
         image = load_still(self.cache.path("picture", picture_keys[ps.index], ".png"))
         return ShotFrames(self.enc, timing.frames[ps.index], ps.shot.camera, image=image, anchor=anchor)
 

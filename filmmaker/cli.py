@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import time
@@ -123,7 +124,7 @@ def build(
         _fail(exc)
     for warning in report.warnings:
         _warn(warning)
-    kinds = ("line", "image", "picture", "segment", "cue", "mix", "cut")
+    kinds = ("line", "image", "picture", "motion", "segment", "cue", "mix", "cut")
     summary = ", ".join(f"{kind} {report.count(kind)[0]} built/{report.count(kind)[1]} cached"
                         for kind in kinds if sum(report.count(kind)))
     out.print(f"[green]built[/green] {report.film} ({report.seconds:.2f} s, {report.frames} frames) "
@@ -186,8 +187,9 @@ def plan(
     screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
     preview: bool = typer.Option(False, "--preview", help="Plan the preview-size build."),
     cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for tools."),
 ) -> None:
-    """List the shots and what a build would make or reuse; builds nothing."""
+    """List the shots and what a build would make or reuse, and why; builds nothing."""
     from filmmaker.dryrun import dry_run
     from filmmaker.plan import plan_film
 
@@ -195,16 +197,27 @@ def plan(
         sp = _load(screenplay)
         recast = _parse_cast(cast)
         _check_cast(sp, recast)
-        rows, totals = dry_run(plan_film(sp, preview=preview, cast=recast))
+        film = dry_run(plan_film(sp, preview=preview, cast=recast), base_cast=sp.cast)
     except FilmmakerError as exc:
         _fail(exc)
+    if as_json:
+        print(json.dumps(film.to_json(), indent=1))
+        return
     table = Table(title=f"{sp.title} ({sp.format.width}x{sp.format.height} @ {float(sp.format.fps):g} fps)")
     for column in ("shot", "picture", "camera", "sec", "speakers", "cue", "status"):
         table.add_column(column, overflow="fold", no_wrap=column in ("shot", "camera", "sec"))
-    for row in rows:
-        table.add_row(*row)
+    for shot in film.shots:
+        source = shot.picture if len(shot.picture) <= 38 else shot.picture[:36] + ".."
+        status = ("[green]cached[/green]" if shot.cached else
+                  f"[yellow]build {', '.join(shot.build)}[/yellow] [dim](changed: {', '.join(shot.reasons)})[/dim]")
+        table.add_row(shot.shot, source, shot.camera, f"{shot.seconds:.2f}" + ("" if shot.exact else "~"),
+                      ", ".join(shot.speakers) or "-", ", ".join(shot.cues) or "-", status)
     out.print(table)
-    out.print(totals, highlight=False)
+    todo = film.lines_to_build or film.segments_to_build
+    out.print(f"{len(film.shots)} shots, {film.seconds:.1f} s; to build: {film.lines_to_build} lines, "
+              f"{film.segments_to_build} shot segments" + (f", about {film.estimate_seconds:.0f} s of work"
+                                                          if todo else "; nothing to do")
+              + ("  (~ = estimated until the line is spoken)" if film.lines_to_build else ""), highlight=False)
 
 
 @app.command()
@@ -315,6 +328,134 @@ def new(directory: Path = typer.Argument(..., help="A new folder for the project
     shutil.copytree(EXAMPLE_DIR, directory, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(".filmmaker", "out"))
     out.print(f"[green]created[/green] {directory}; build it with: filmmaker build {directory / 'the-launch.yaml'}")
+
+
+@app.command()
+def audition(
+    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+    role: str = typer.Argument(..., help="The role to cast."),
+    actors: str = typer.Option(..., "--actors", help="2 to 4 candidate actors, comma-separated: A,B,C."),
+    scene: Optional[str] = typer.Option(None, "--scene", help="Only the role's shots in this scene."),
+    shots: Optional[str] = typer.Option(None, "--shots", help="Only these shots, comma-separated."),
+    audio: Optional[str] = typer.Option(None, "--audio", help="Hear this candidate throughout [default: each in turn, shot by shot]."),
+    outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="Where the reel goes [default: out/ beside the screenplay]."),
+    full: bool = typer.Option(False, "--full", help="Render the takes at full size (the reel is then 2x2 full frames)."),
+) -> None:
+    """Render the role's shots once per candidate and tile them side by side in one reel, with a
+    contact sheet; everything that does not depend on the role is made once."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from filmmaker.audition import audition as run_audition
+
+    started = time.perf_counter()
+    try:
+        sp = _load(screenplay)
+        candidates = [a.strip() for a in actors.split(",") if a.strip()]
+        chosen = [s.strip() for s in shots.split(",") if s.strip()] if shots else None
+        with Progress(TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+            report = run_audition(sp, role, candidates, outdir or sp.root / "out", scene=scene, shots=chosen,
+                                  audio=audio, preview=not full, reporter=RichReporter(progress))
+    except FilmmakerError as exc:
+        _fail(exc)
+    for warning in dict.fromkeys(w for build in report.builds for w in build.warnings):  # once, not per take
+        _warn(warning)
+    out.print(f"[green]audition[/green] {report.reel} ({report.seconds:.2f} s, {len(report.actors)} takes of "
+              f"{len(report.shots)} shots) and {report.contact_sheet.name} in {time.perf_counter() - started:.1f} s")
+    out.print("  heard: " + ", ".join(f"{shot} {actor}" for shot, actor in zip(report.shots, report.heard)),
+              highlight=False)
+
+
+cache_app = typer.Typer(no_args_is_help=True, help="Inspect, verify and clean a project's build cache.")
+app.add_typer(cache_app, name="cache")
+
+
+def _cache_of(project: Path):
+    """The cache of a project, named by its folder or by one of its screenplays."""
+    from filmmaker.cache import Cache
+
+    folder = project if project.is_dir() else project.parent
+    return Cache(folder.resolve() / ".filmmaker" / "cache")
+
+
+@cache_app.command("ls")
+def cache_ls(project: Path = typer.Argument(Path("."), help="A project folder or one of its screenplays.")) -> None:
+    """Entries and bytes per kind of artifact."""
+    cache = _cache_of(project)
+    kinds: dict[str, list[int]] = {}
+    for entry in cache.entries():
+        count = kinds.setdefault(entry.kind, [0, 0])
+        count[0] += 1
+        count[1] += entry.size
+    table = Table(title=str(cache.root))
+    for column in ("kind", "entries", "MB"):
+        table.add_column(column, justify="left" if column == "kind" else "right")
+    for kind, (count, size) in sorted(kinds.items()):
+        table.add_row(kind, str(count), f"{size / 1e6:.1f}")
+    table.add_row("total", str(sum(c for c, _ in kinds.values())), f"{sum(b for _, b in kinds.values()) / 1e6:.1f}")
+    out.print(table)
+
+
+@cache_app.command("verify")
+def cache_verify(project: Path = typer.Argument(Path("."), help="A project folder or one of its screenplays.")
+                 ) -> None:
+    """Re-hash every entry against its record; exit 1 when any was damaged (it is quarantined)."""
+    cache = _cache_of(project)
+    entries = sum(1 for _ in cache.entries())
+    damaged = cache.verify()
+    for damage in damaged:
+        _warn(damage)
+    out.print(f"{entries} entries checked, {len(damaged)} damaged" + (" (quarantined; the next build remakes them)"
+                                                                     if damaged else ""), highlight=False)
+    if damaged:
+        raise typer.Exit(1)
+
+
+def _parse_age(text: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+    number, unit = text[:-1], text[-1:]
+    if unit not in units or not number.replace(".", "", 1).isdigit():
+        raise FilmmakerError(f"--grace {text!r}: write a number and a unit, e.g. 12h, 7d, 2w")
+    return float(number) * units[unit]
+
+
+@cache_app.command("gc")
+def cache_gc(
+    screenplays: list[Path] = typer.Argument(None, help="The screenplays whose films to keep (all of the project's)."),
+    grace: str = typer.Option("7d", "--grace", help="Keep anything written more recently than this (s, m, h, d, w)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be removed; remove nothing."),
+) -> None:
+    """Remove entries that none of the given screenplays' plans (or last builds) use, once older
+    than the grace period. A screenplay of the project left off the list loses its entries."""
+    from filmmaker.dryrun import dry_run as plan_of
+    from filmmaker.plan import plan_film
+
+    try:
+        if not screenplays:
+            raise FilmmakerError("cache gc needs the screenplays whose films to keep, e.g. `filmmaker cache gc "
+                                 "film.yaml`; it will not guess, since everything else is removed")
+        seconds = _parse_age(grace)
+        by_cache: dict[Path, set] = {}
+        for screenplay in screenplays:
+            refs = plan_of(plan_film(_load(screenplay))).references
+            by_cache.setdefault(_cache_of(screenplay).root, set()).update(refs)
+    except FilmmakerError as exc:
+        _fail(exc)
+    from filmmaker.cache import Cache
+
+    for root, keep in by_cache.items():
+        cache = Cache(root)
+        if dry_run:
+            cutoff = time.time() - seconds
+            stale = [e for e in cache.entries() if (e.kind, e.key) not in keep and e.mtime < cutoff]
+            out.print(f"{root}: would remove {len(stale)} entries, {sum(e.size for e in stale) / 1e6:.1f} MB; "
+                      f"keeping {len(keep)} in use", highlight=False)
+            continue
+        before = sum(e.size for e in cache.entries())
+        removed = cache.gc(keep, seconds)
+        after = sum(e.size for e in cache.entries())
+        out.print(f"{root}: removed {len(removed)} files, {(before - after) / 1e6:.1f} MB freed; "
+                  f"kept {len(keep)} entries in use and anything newer than {grace}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -27,6 +27,7 @@ from filmmaker.screenplay.model import (
     DEVICES,
     FACE_HINTS,
     FIT_MODES,
+    MOTIONS,
     LOUDNESS_TARGETS,
     MOODS,
     PICTURE_KINDS,
@@ -394,7 +395,7 @@ class _Reader:
         return tuple(out)
 
     def picture(self, node: yaml.Node, field: str) -> Picture:
-        options = ("in", "out", "keep_audio", "anchor", "background", "color") + PROMPT_OPTIONS
+        options = ("in", "out", "keep_audio", "anchor", "background", "color", "motion") + PROMPT_OPTIONS
         m = self.mapping(node, field, PICTURE_KINDS + options)
         kinds = [k for k in PICTURE_KINDS if k in m]
         if len(kinds) != 1:
@@ -403,8 +404,8 @@ class _Reader:
                 self.fail(node, field, f"give exactly one of {', '.join(PICTURE_KINDS)} ({got})")
             return Picture("card", "")
         kind = kinds[0]
-        allowed_options = {"still": ("anchor",), "footage": ("in", "out", "keep_audio", "anchor"),
-                           "card": ("background", "color"), "prompt": ("anchor",) + PROMPT_OPTIONS}[kind]
+        allowed_options = {"still": ("anchor", "motion"), "footage": ("in", "out", "keep_audio", "anchor"),
+                           "card": ("background", "color"), "prompt": ("anchor", "motion") + PROMPT_OPTIONS}[kind]
         for option in options:
             if option in m and option not in allowed_options:
                 self.fail(m[option], f"{field}.{option}", f"`{option}` does not apply to a {kind} picture")
@@ -432,7 +433,8 @@ class _Reader:
         overrides = None
         if kind == "prompt" and any(option in m for option in PROMPT_OPTIONS):
             overrides = self.imagery_overrides(m, field)
-        return Picture(kind, source, path, start, end, keep_audio, anchor, **colours, imagery=overrides)
+        motion = self.choice(m["motion"], f"{field}.motion", MOTIONS, "camera") if "motion" in m else "camera"
+        return Picture(kind, source, path, start, end, keep_audio, anchor, **colours, imagery=overrides, motion=motion)
 
     def imagery_overrides(self, m: dict, field: str) -> ImageryOverrides:
         seed = self.integer(m["seed"], f"{field}.seed", 0, 0, 2**32 - 1) if "seed" in m else None
@@ -444,14 +446,12 @@ class _Reader:
 
     def imagery(self, node: yaml.Node) -> Imagery:
         m = self.mapping(node, "imagery", ("model", "steps", "guidance", "size", "style", "negative", "seed",
-                                           "device", "fit", "batch"))
-        model = self.text(m["model"], "imagery.model") or None if "model" in m else None
-        model_path = None
-        if model and (model.startswith((".", "/", "~")) or (self.root / model).exists()):
-            model_path = (self.root / Path(model).expanduser()).resolve()
-        size = None
-        if "size" in m:
-            size = self.image_size(m["size"], "imagery.size")
+                                           "device", "fit", "batch", "motion_model", "motion_frames",
+                                           "motion_steps", "motion_fps", "motion_size"))
+        model, model_path = self.model_ref(m, "model")
+        motion_model, motion_model_path = self.model_ref(m, "motion_model")
+        size = self.image_size(m["size"], "imagery.size") if "size" in m else None
+        motion_size = self.image_size(m["motion_size"], "imagery.motion_size") if "motion_size" in m else None
         settings = {
             "steps": self.integer(m["steps"], "imagery.steps", 25, 1, 500) if "steps" in m else 25,
             "guidance": self.number(m["guidance"], "imagery.guidance", 7.5, low=0, high=50) if "guidance" in m else 7.5,
@@ -461,10 +461,26 @@ class _Reader:
             "device": self.choice(m["device"], "imagery.device", DEVICES, "auto") if "device" in m else "auto",
             "fit": self.choice(m["fit"], "imagery.fit", FIT_MODES, "crop") if "fit" in m else "crop",
             "batch": self.integer(m["batch"], "imagery.batch", 4, 1, 64) if "batch" in m else 4,
+            "motion_frames": self.integer(m["motion_frames"], "imagery.motion_frames", 14, 2, 256)
+            if "motion_frames" in m else 14,
+            "motion_steps": self.integer(m["motion_steps"], "imagery.motion_steps", 25, 1, 500)
+            if "motion_steps" in m else 25,
+            "motion_fps": self.integer(m["motion_fps"], "imagery.motion_fps", 7, 1, 60) if "motion_fps" in m else 7,
         }
+        if motion_size:
+            settings["motion_size"] = motion_size
         pos = {key: _pos(value) for key, value in m.items()}
         pos[""] = _pos(node)
-        return Imagery(model, model_path, size=size, pos=pos, **settings)
+        return Imagery(model, model_path, size=size, motion_model=motion_model, motion_model_path=motion_model_path,
+                       pos=pos, **settings)
+
+    def model_ref(self, m: dict, name: str) -> tuple[str | None, Path | None]:
+        """A model as written, and as a folder next to the screenplay when it names one (else it
+        is a Hugging Face id, looked up in the local cache at build time)."""
+        model = self.text(m[name], f"imagery.{name}") or None if name in m else None
+        if model and (model.startswith((".", "/", "~")) or (self.root / model).exists()):
+            return model, (self.root / Path(model).expanduser()).resolve()
+        return model, None
 
     def image_size(self, node: yaml.Node, field: str) -> tuple[int, int] | None:
         """`512x768`, `[512, 768]` or `512` (square); multiples of 8, as latent diffusion needs."""

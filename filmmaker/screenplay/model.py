@@ -72,9 +72,11 @@ class Picture:
     background: str = "#101418"  # card colours
     color: str = "#f2ead8"
     imagery: ImageryOverrides | None = None  # prompt: this shot's departures from the film's `imagery`
+    motion: str = "camera"  # still, prompt: `generate` animates the picture with `imagery.motion_model`
 
 
 FIT_MODES = ("crop", "letterbox")
+MOTIONS = ("camera", "generate")
 DEVICES = ("auto", "cuda", "mps", "cpu")
 
 
@@ -93,6 +95,13 @@ class Imagery:
     device: str = "auto"  # one of DEVICES
     fit: str = "crop"  # one of FIT_MODES: how a picture of another shape meets the frame
     batch: int = 4  # prompts generated together
+    # image-to-video for `motion: generate` pictures (Stable Video Diffusion and the like)
+    motion_model: str | None = None
+    motion_model_path: Path | None = None
+    motion_frames: int = 14
+    motion_steps: int = 25
+    motion_fps: int = 7  # the motion model's frame-rate conditioning: lower moves more
+    motion_size: tuple[int, int] = (1024, 576)
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 

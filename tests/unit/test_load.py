@@ -127,7 +127,7 @@ def test_example_round_trip():
     assert sp.slug == "the-launch"
     assert sp.path == EXAMPLE
     assert sp.format == Format(1280, 720, Fraction(24))
-    assert set(sp.actors) == {"eileen", "lav"}
+    assert set(sp.actors) == {"eileen", "lav", "june"}
     assert sp.actors["eileen"].face == EXAMPLE_MEDIA / "faces" / "eileen.jpg"
     assert sp.actors["eileen"].voice.pitch == 4 and sp.actors["eileen"].voice.rate == 1.05
     assert sp.actors["lav"].voice.pitch == -3
