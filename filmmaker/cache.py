@@ -121,6 +121,10 @@ class Cache:
     def has(self, kind: str, key: str, ext: str) -> bool:
         return self.get(kind, key, ext) is not None
 
+    def reference(self, kind: str, key: str) -> None:
+        """Note an entry as used without reading it (its record vouched for a copy elsewhere)."""
+        self.touched.add((kind, key))
+
     def record(self, kind: str, key: str) -> dict[str, Any]:
         return json.loads(self._record_path(kind, key).read_text())
 

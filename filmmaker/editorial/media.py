@@ -107,7 +107,10 @@ def _in_place(builder: FilmBuilder, m: ShotMedia, target: Path) -> bool:
         wanted = builder.cache.record(m.kind, m.key)["sha256"]
     except (OSError, ValueError, KeyError):
         return False
-    return target.is_file() and builder.file_hash(target) == wanted
+    if target.is_file() and builder.file_hash(target) == wanted:
+        builder.cache.reference(m.kind, m.key)  # in use: `cache gc` must keep it
+        return True
+    return False
 
 
 def _make(builder: FilmBuilder, timing: Timing, media: list[ShotMedia], segments: list[Segment],
