@@ -198,9 +198,11 @@ def recognizer():
 
 @pytest.fixture(scope="module")
 def example_voices() -> dict[str, VoiceSpec]:
+    """The voices the example casts (its uncast alternate aside)."""
     screenplay = load_screenplay(EXAMPLE)
-    assert len(screenplay.actors) == 2
-    return {f"{name} (example)": actor.voice for name, actor in screenplay.actors.items()}
+    cast = {screenplay.actors[actor_id] for actor_id in screenplay.cast.values()}
+    assert len(cast) == 2
+    return {f"{actor.id} (example)": actor.voice for actor in cast}
 
 
 @pytest.fixture(scope="module")
