@@ -26,7 +26,7 @@ from filmmaker.facecast import face_jobs
 from filmmaker.facecast import key_fields as face_key_fields
 from filmmaker.imagery import generation, shot_seed
 from filmmaker.inputs import write_manifest
-from filmmaker.plan import Plan, PlannedCue, PlannedShot, Timing, shot_problem, time_film
+from filmmaker.plan import Plan, PlannedShot, Timing, shot_problem, time_film
 from filmmaker.render.encoding import Encoding
 from filmmaker.score import Score
 from filmmaker.screenplay.model import ANCHORS

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 import soundfile
 
 from filmmaker.build import build_film
