@@ -46,7 +46,13 @@ def trim_silence(audio: np.ndarray, rate: int = RATE, threshold_db: float = -45.
 
 def loudness(audio: np.ndarray, rate: int = RATE) -> float:
     """Integrated loudness in LUFS (ITU-R BS.1770-4); -inf for silence or very short audio."""
-    return _gated_loudness(_k_weighted(audio, rate), rate)
+    return _gated_loudness(_weighted_power(audio, rate), rate)
+
+
+def _weighted_power(audio: np.ndarray, rate: int) -> np.ndarray:
+    """Per-sample power of the K-weighted signal, summed over channels (mono and stereo channels
+    weigh 1 in BS.1770)."""
+    return np.square(_k_weighted(audio, rate)).sum(axis=1)
 
 
 def _k_weighted(audio: np.ndarray, rate: int) -> np.ndarray:
@@ -63,12 +69,12 @@ def _k_weighted(audio: np.ndarray, rate: int) -> np.ndarray:
     return x.T
 
 
-def _gated_loudness(weighted: np.ndarray, rate: int, scale: np.ndarray | float = 1.0) -> float:
-    """The gated loudness of K-weighted audio (times `scale`): pyloudnorm's blocks and gates
-    (400 ms, 75% overlap, -70 LUFS absolute, -10 LU relative), vectorized. Mono and stereo
-    channels weigh 1, so a block's power is its channels' summed mean square."""
-    scale = np.asarray(scale, np.float64)
-    power = np.square(weighted * (scale[:, None] if scale.ndim == 1 else scale)).sum(axis=1)
+def _gated_loudness(power: np.ndarray, rate: int, scale: np.ndarray | float = 1.0) -> float:
+    """The gated loudness of K-weighted audio of this per-sample `power`, with a gain `scale`
+    (a number or per sample): pyloudnorm's blocks and gates (400 ms, 75% overlap, -70 LUFS
+    absolute, -10 LU relative), vectorized."""
+    if np.ndim(scale) or scale != 1.0:
+        power = power * np.square(np.asarray(scale, np.float64))
     block = 0.4
     count = int(np.round((len(power) / rate - block) / (block * 0.25))) + 1
     lower = (block * (np.arange(count) * 0.25) * rate).astype(int)
@@ -167,6 +173,22 @@ def _program_peaks(audio: np.ndarray) -> np.ndarray:
     return np.maximum(np.maximum(over[0::4], over[1::4]), np.maximum(over[2::4], over[3::4]))
 
 
+MASTER_GAIN_MARGIN = 1.41  # 3 dB: how far the rounds may raise the first gain before peaks are re-measured
+
+
+def _program_peaks_near(audio: np.ndarray, floor: float, block: int = 4096) -> np.ndarray:
+    """`_program_peaks`, oversampled only in stretches whose samples reach `floor`; elsewhere the
+    sample peak stands in (a band-limited signal overshoots its samples by well under 6 dB)."""
+    mono = np.abs(audio).max(axis=1) if audio.ndim == 2 else np.abs(audio)
+    peaks = mono.astype(np.float32)
+    loud = np.flatnonzero(np.maximum.reduceat(mono, np.arange(0, len(mono), block)) >= floor)
+    for run in np.split(loud, np.flatnonzero(np.diff(loud) > 1) + 1) if len(loud) else ():
+        start, end = run[0] * block, min(len(audio), (run[-1] + 1) * block)
+        lo, hi = max(0, start - 32), min(len(audio), end + 32)
+        peaks[start:end] = _program_peaks(audio[lo:hi])[start - lo:end - lo]
+    return peaks
+
+
 def master(audio: np.ndarray, target_lufs: float, rate: int = RATE, peak_db: float = PEAK_DBFS,
            lookahead: float = 0.005) -> tuple[np.ndarray, float]:
     """`normalize_with_gain` for a whole programme, minutes long: the same limiter, cheaper rounds.
@@ -178,24 +200,27 @@ def master(audio: np.ndarray, target_lufs: float, rate: int = RATE, peak_db: flo
     """
     if not len(audio):
         return audio, 1.0
-    # K-weighting is linear and the gain curve slow, so each round gates the weighted mix times
-    # its gain instead of weighting the programme again
-    weighted = _k_weighted(audio, rate)
-    measured = _gated_loudness(weighted, rate)
+    # K-weighting is linear and the gain curve slow, so each round gates the weighted mix's power
+    # times its gain squared instead of weighting the programme again
+    power = _weighted_power(audio, rate)
+    measured = _gated_loudness(power, rate)
     if not np.isfinite(measured):
         return audio, 1.0
     ceiling = 10 ** (peak_db / 20)
-    peaks = _program_peaks(audio)
-    gain = 10 ** ((target_lufs - measured) / 20)
+    gain = first_gain = 10 ** ((target_lufs - measured) / 20)
+    # true peaks only where, with 6 dB of gain to spare, they could reach the ceiling
+    peaks = _program_peaks_near(audio, ceiling / 2 / first_gain / MASTER_GAIN_MARGIN)
     for _ in range(6):
         curve = _limiter_gain(peaks * gain, ceiling, rate, lookahead)
         scale = np.float32(gain) if curve is None else (gain * curve).astype(np.float32)
         out = audio * (scale[:, None] if audio.ndim == 2 and np.ndim(scale) else scale)
-        measured = _gated_loudness(weighted, rate, np.pad(scale, (0, len(weighted) - len(scale)), mode="edge")
+        measured = _gated_loudness(power, rate, np.pad(scale, (0, len(power) - len(scale)), mode="edge")
                                    if np.ndim(scale) else scale)
         if abs(measured - target_lufs) < 0.2:
             break
         gain *= 10 ** ((target_lufs - measured) / 20)
+        if gain > first_gain * MASTER_GAIN_MARGIN:  # beyond the margin the skipped stretches may count
+            peaks = _program_peaks(audio)
     # Where the gain curve is flat the output's true peaks are the mix's times the gain (the
     # interpolator is linear and 49 taps long): only around limited stretches are they re-measured
     final = peaks * gain
