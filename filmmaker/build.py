@@ -328,7 +328,8 @@ class FilmBuilder:
         mix_key = self.mix_key(timing, line_keys, line_samples)
         cut_key = content_key({"kind": "cut", "v": VERSIONS["cut"], "segments": [s.key for s in segments],
                                "mix": mix_key, "fps": str(self.enc.fps)})
-        if not self.cache.has("cut", cut_key, ".mp4"):
+        if not (export.film and self.in_place("cut", cut_key, outdir / f"{self.sp.slug}.mp4")) and \
+                not self.cache.has("cut", cut_key, ".mp4"):
             with clock("pictures"):
                 self.make_pictures(timing, picture_keys)
             with clock("segments"):
@@ -665,18 +666,18 @@ class FilmBuilder:
     def write_score_outputs(self, outdir: Path, timing: Timing, mix_key: str, line_keys, line_samples) -> None:
         """stems/<name>.wav (the film's length, from its first frame) and cuesheet.csv beside the film."""
         stems = self._stem_keys(mix_key)
-        if not all(self.cache.has("stem", key, ".wav") for key in stems.values()):
+        targets = {name: outdir / "stems" / f"{name}.wav" for name in stems}
+        pending = [name for name in stems if not self.in_place("stem", stems[name], targets[name])]
+        if not all(self.cache.has("stem", stems[name], ".wav") for name in pending):
             self.make_mix(timing, mix_key, line_keys, line_samples)  # the cache lost a stem: remake them
-        for name, key in stems.items():
-            target = outdir / "stems" / f"{name}.wav"
-            if not (target.is_file() and self.file_hash(target) == self.cache.record("stem", key)["sha256"]):
-                with atomic_path(target) as tmp:
-                    shutil.copyfile(self.cache.path("stem", key, ".wav"), tmp)
+        for name in pending:
+            with atomic_path(targets[name]) as tmp:
+                shutil.copyfile(self.cache.path("stem", stems[name], ".wav"), tmp)
         sheet = outdir / "cuesheet.csv"
         text = self.music.cue_sheet(timing).encode("utf-8")
         if not (sheet.is_file() and sheet.read_bytes() == text):
             atomic_write_bytes(sheet, text)
-        self.report.stems = {name: outdir / "stems" / f"{name}.wav" for name in stems}
+        self.report.stems = targets
         self.report.cue_sheet = sheet
 
     # -- the cut ---------------------------------------------------------------------------------
@@ -708,11 +709,22 @@ class FilmBuilder:
         self._note("cut", "cut", built=True)
         self.reporter.advance("join")
 
+    def in_place(self, kind: str, key: str, target: Path) -> bool:
+        """Whether `target` already holds the entry's bytes (by its record's hash): then the cache
+        copy is neither read nor needed, and a rebuild that changes nothing hashes no media."""
+        try:
+            wanted = self.cache.record(kind, key)["sha256"]
+        except (OSError, ValueError, KeyError):
+            return False
+        if target.is_file() and self.file_hash(target) == wanted:
+            self.cache.reference(kind, key)
+            return True
+        return False
+
     def write_outputs(self, outdir: Path, cut_key: str, timing: Timing, line_seconds) -> None:
         outdir.mkdir(parents=True, exist_ok=True)
         film = outdir / f"{self.sp.slug}.mp4"
-        wanted = self.cache.record("cut", cut_key)["sha256"]
-        if not (film.is_file() and self.file_hash(film) == wanted):
+        if not self.in_place("cut", cut_key, film):
             with atomic_path(film) as tmp:
                 shutil.copyfile(self.cache.path("cut", cut_key, ".mp4"), tmp)
         self.report.film = film

@@ -89,7 +89,7 @@ def export_media(builder: FilmBuilder, timing: Timing, media: list[ShotMedia], s
     cache holds. A file already there with its record's hash is left alone and its cache entry
     never opened: a rebuild that changes nothing reads no media."""
     targets = {m: folder / "media" / m.filename for m in media}
-    pending = [m for m in media if not _in_place(builder, m, targets[m])]
+    pending = [m for m in media if not builder.in_place(m.kind, m.key, targets[m])]
     for m in media:
         if m.kind == "media" and m not in pending:
             builder._note("media", m.shot.id, built=False)
@@ -100,17 +100,6 @@ def export_media(builder: FilmBuilder, timing: Timing, media: list[ShotMedia], s
             shutil.copyfile(builder.cache.path(m.kind, m.key, ".mp4"), tmp)
         builder.file_hash(targets[m])  # hashed once now (warm in memory), so the next build only stats it
     return list(targets.values())
-
-
-def _in_place(builder: FilmBuilder, m: ShotMedia, target: Path) -> bool:
-    try:
-        wanted = builder.cache.record(m.kind, m.key)["sha256"]
-    except (OSError, ValueError, KeyError):
-        return False
-    if target.is_file() and builder.file_hash(target) == wanted:
-        builder.cache.reference(m.kind, m.key)  # in use: `cache gc` must keep it
-        return True
-    return False
 
 
 def _make(builder: FilmBuilder, timing: Timing, media: list[ShotMedia], segments: list[Segment],

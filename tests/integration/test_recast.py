@@ -168,6 +168,7 @@ def test_a_damaged_entry_is_detected_reported_and_rebuilt(clean_small, tmp_path)
     cut.write_bytes(bytes(data))  # one bit flipped: same size
     line = next((cache.root / "line").rglob("*.f32"))
     line.write_bytes(line.read_bytes()[:100])  # and a line truncated
+    (path.parent / "out" / "small.mp4").unlink()  # so the cut must come from the cache again
     report = build_film(plan_film(load_screenplay(path)), path.parent / "out")
     damage = [w for w in report.warnings if w.startswith("cache:")]
     assert len(damage) == 2 and any(w.startswith("cache: cut") for w in damage)
