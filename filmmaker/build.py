@@ -33,7 +33,7 @@ from filmmaker.screenplay.model import ANCHORS
 
 # Bump a stage's version when its code changes the bytes it makes: old entries stop matching.
 # (Cue, generated music and audio-measurement versions live beside their code in score.py.)
-VERSIONS = {"line": 6, "image": 1, "motion": 1, "picture": 1, "segment": 1, "mix": 5, "cut": 2, "probe": 1}
+VERSIONS = {"line": 6, "image": 1, "motion": 1, "mixaudio": 1, "picture": 1, "segment": 1, "mix": 5, "cut": 3, "probe": 1}
 RATE = 48_000
 
 
@@ -330,14 +330,17 @@ class FilmBuilder:
                                "mix": mix_key, "fps": str(self.enc.fps)})
         if not (export.film and self.in_place("cut", cut_key, outdir / f"{self.sp.slug}.mp4")) and \
                 not self.cache.has("cut", cut_key, ".mp4"):
-            with clock("pictures"):
-                self.make_pictures(timing, picture_keys)
-            with clock("segments"):
-                self.make_segments(timing, segments, picture_keys, line_keys)
             with clock("mix"):
                 self.make_mix(timing, mix_key, line_keys, line_samples)
+            # the mix's AAC encode (a second of one core) runs beside the pictures and segments,
+            # whose encoders leave a core part idle, instead of after them in the join
+            with _Background(self.encode_mix_audio, mix_key) as mix_audio:
+                with clock("pictures"):
+                    self.make_pictures(timing, picture_keys)
+                with clock("segments"):
+                    self.make_segments(timing, segments, picture_keys, line_keys)
             with clock("join"):
-                self.make_cut(cut_key, segments, mix_key, editorial.timeline)
+                self.make_cut(cut_key, segments, mix_audio.result, editorial.timeline)
         else:
             self._note("cut", "cut", built=False)
         self.collect_identity(segments, picture_keys)
@@ -682,9 +685,21 @@ class FilmBuilder:
 
     # -- the cut ---------------------------------------------------------------------------------
 
-    def make_cut(self, cut_key: str, segments: list[Segment], mix_key: str, timeline) -> None:
-        from filmmaker.editorial.media import concat_listing
+    def encode_mix_audio(self, mix_key: str) -> Path:
+        """The program mix as AAC in an M4A, cached; the join copies it in."""
         from filmmaker.render.ffmpeg import AAC, run_ffmpeg
+
+        key = content_key({"kind": "mixaudio", "v": VERSIONS["mixaudio"], "mix": mix_key, "codec": AAC})
+        if not self.cache.has("mixaudio", key, ".m4a"):
+            with self.cache.put("mixaudio", key, ".m4a") as tmp:
+                mix = self.cache.path("mix", mix_key, ".f32")
+                run_ffmpeg(["-f", "f32le", "-ar", str(RATE), "-ac", "2", "-i", str(mix), *AAC,
+                            "-fflags", "+bitexact", "-f", "mp4", str(tmp)], "encoding the mix")
+        return self.cache.path("mixaudio", key, ".m4a")
+
+    def make_cut(self, cut_key: str, segments: list[Segment], mix_audio: Path, timeline) -> None:
+        from filmmaker.editorial.media import concat_listing
+        from filmmaker.render.ffmpeg import run_ffmpeg
         from filmmaker.timeline import cut_pieces
 
         self.reporter.stage("join", 1)
@@ -698,10 +713,8 @@ class FilmBuilder:
             listing.write_text(concat_listing([(self.cache.path("segment", encoded[name].key, ".mp4"), frames)
                                                for name, frames in pieces], self.enc.fps))
             try:
-                run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing),
-                            "-f", "f32le", "-ar", str(RATE), "-ac", "2",
-                            "-i", str(self.cache.path("mix", mix_key, ".f32")),
-                            "-map", "0:v", "-map", "1:a", "-c:v", "copy", *AAC,
+                run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(mix_audio),
+                            "-map", "0:v", "-map", "1:a", "-c", "copy",
                             "-movflags", "+faststart", "-fflags", "+bitexact", "-f", "mp4", str(tmp)],
                            "joining the segments and muxing the mix")
             finally:
@@ -741,6 +754,32 @@ def unknown_directions(plan: Plan) -> list[str]:
     known = ", ".join(DIRECTIONS)
     return [f"parenthetical {word!r} (first in shot {shot!r}) is not a direction filmmaker performs; it stays "
             f"in the subtitles only (performed: {known})" for word, shot in seen.items()]
+
+
+class _Background:
+    """`fn(*args)` on a thread for the length of a `with` block; `.result` after it (its error, if
+    it failed, is raised when the block ends)."""
+
+    def __init__(self, fn, *args):
+        import threading
+
+        self.result, self._error = None, None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+
+    def _run(self, fn, args) -> None:
+        try:
+            self.result = fn(*args)
+        except BaseException as exc:  # handed to the builder's thread, which raises it
+            self._error = exc
+
+    def __enter__(self) -> _Background:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._thread.join()
+        if self._error is not None and exc_info[0] is None:
+            raise self._error
 
 
 class _StageClock:
