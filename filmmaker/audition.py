@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +84,10 @@ def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scen
     chosen = role_shots(sp, role, scene, shots)
     reel_sp = audition_screenplay(sp, chosen)
     takes, builds = [], []
-    with _scratch(outdir) as scratch:
+    outdir.mkdir(parents=True, exist_ok=True)
+    # the candidates' cuts go beside the outputs (same disk, cheap to copy from) and are removed after
+    with tempfile.TemporaryDirectory(prefix=".audition-", dir=outdir) as folder:
+        scratch = Path(folder)
         for actor in actors:
             plan = plan_film(reel_sp, preview=preview, cast={role: actor})
             report = FilmBuilder(plan, reporter).build(scratch / actor, ExportOptions(formats=()))
@@ -94,7 +98,7 @@ def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scen
         fps = takes[0].timing.fps
         slug = f"{sp.slug}-audition-{role.lower()}"
         reel = outdir / f"{slug}.mp4"
-        _write_reel(takes, actors, heard, lengths, reel, preview)
+        _write_reel(takes, actors, heard, lengths, reel)
         sheet = outdir / f"{slug}.png"
         _write_contact_sheet(takes, actors, chosen, lengths, sheet)
     total = sum(max(row) for row in lengths)
@@ -109,24 +113,6 @@ class _Take:
     timing: object  # plan.Timing
     width: int
     height: int
-
-
-class _scratch:
-    """A folder for the candidates' cuts beside the outputs, removed afterwards."""
-
-    def __init__(self, outdir: Path):
-        import tempfile
-
-        outdir.mkdir(parents=True, exist_ok=True)
-        self.dir = Path(tempfile.mkdtemp(prefix=".audition-", dir=outdir))
-
-    def __enter__(self) -> Path:
-        return self.dir
-
-    def __exit__(self, *exc) -> None:
-        import shutil
-
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _frames(film: Path, width: int, height: int):
@@ -163,8 +149,7 @@ def _label(text: str, width: int, heard: bool) -> np.ndarray:
     return np.asarray(strip)
 
 
-def _write_reel(takes, actors: list[str], heard: list[str], lengths: list[list[int]], reel: Path,
-                preview: bool) -> None:
+def _write_reel(takes, actors: list[str], heard: list[str], lengths: list[list[int]], reel: Path) -> None:
     from filmmaker.cache import atomic_path
     from filmmaker.render.encoding import Encoding
     from filmmaker.render.ffmpeg import decode_audio
