@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sys
@@ -97,6 +98,16 @@ class RichReporter:
             self.progress.advance(self.tasks[name])
 
 
+@contextlib.contextmanager
+def _progress():
+    """A RichReporter whose bars show on a terminal (on stderr) and vanish when the work is done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as progress:
+        yield RichReporter(progress)
+
+
 @app.command()
 def build(
     screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
@@ -105,8 +116,6 @@ def build(
     cast: list[str] = typer.Option([], "--cast", help="Recast a role for this build: ROLE=ACTOR (repeatable)."),
 ) -> None:
     """Build the film: OUTDIR/<slug>.mp4 and OUTDIR/<slug>.srt."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from filmmaker.build import build_film
     from filmmaker.plan import plan_film
 
@@ -117,9 +126,8 @@ def build(
         _check_cast(sp, recast)
         plan = plan_film(sp, preview=preview, cast=recast)
         target = outdir or sp.root / "out"
-        with Progress(TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
-            report = build_film(plan, target, RichReporter(progress))
+        with _progress() as reporter:
+            report = build_film(plan, target, reporter)
     except FilmmakerError as exc:
         _fail(exc)
     for warning in report.warnings:
@@ -343,8 +351,6 @@ def audition(
 ) -> None:
     """Render the role's shots once per candidate and tile them side by side in one reel, with a
     contact sheet; everything that does not depend on the role is made once."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from filmmaker.audition import audition as run_audition
 
     started = time.perf_counter()
@@ -352,10 +358,9 @@ def audition(
         sp = _load(screenplay)
         candidates = [a.strip() for a in actors.split(",") if a.strip()]
         chosen = [s.strip() for s in shots.split(",") if s.strip()] if shots else None
-        with Progress(TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+        with _progress() as reporter:
             report = run_audition(sp, role, candidates, outdir or sp.root / "out", scene=scene, shots=chosen,
-                                  audio=audio, preview=not full, reporter=RichReporter(progress))
+                                  audio=audio, preview=not full, reporter=reporter)
     except FilmmakerError as exc:
         _fail(exc)
     for warning in dict.fromkeys(w for build in report.builds for w in build.warnings):  # once, not per take
