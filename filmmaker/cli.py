@@ -178,7 +178,9 @@ def export(
         parse_timecode(timecode_start, sp.format.fps)
         plan = plan_film(sp, preview=preview, cast=recast)
         target = outdir or sp.root / "out"
-        report = build_film(plan, target, export=ExportOptions(chosen, timecode_start, film=False, strict=True))
+        with _progress() as reporter:
+            report = build_film(plan, target, reporter,
+                                export=ExportOptions(chosen, timecode_start, film=False, strict=True))
     except FilmmakerError as exc:
         _fail(exc)
     for warning in report.warnings:
