@@ -240,7 +240,9 @@ class Score:
         writer.writerow(CUE_SHEET_COLUMNS)
         for pc, span in zip(self.plan.cues, self.spans(timing)):
             source = self.sources[pc.index]
-            record = self.cache.record("cue", self.cue_key(pc, timing, span))
+            key = self.cue_key(pc, timing, span)
+            record = self.cache.record("cue", key)
+            self.cache.reference("cue", key)  # read for the sheet on every build: `cache gc` must keep it
             label = f"score[{pc.index}] {pc.cue.start_shot}-{pc.cue.end_shot}"
             writer.writerow([label, source.kind, source.name, source.licence, timecode(span.start, timing.fps),
                              timecode(span.end, timing.fps), f"{(span.end - span.start) / RATE:.3f}",

@@ -267,3 +267,17 @@ def test_audition_cli_reports_the_reel(built_copy):
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "2 takes of 1 shots" in result.stdout and "rocket june" in result.stdout
+
+
+def test_gc_after_a_picture_only_change_keeps_what_the_cue_sheet_reads(tmp_path):
+    """A rebuild that reuses the mix reads the cues only for the cue sheet; they must stay in use."""
+    path = small_project(tmp_path / "p")
+    path.write_text(SMALL + "score:\n  - {from: s1, to: s3, mood: calm}\n")
+    build_film(plan_film(load_screenplay(path)), path.parent / "out")
+    path.write_text(path.read_text().replace("{card: END}", "{card: FIN}"))  # new picture, same sound
+    report = build_film(plan_film(load_screenplay(path)), path.parent / "out")
+    assert report.reused["mix"] == ["mix"]
+    gc = subprocess.run([sys.executable, "-m", "filmmaker", "cache", "gc", str(path), "--grace", "0s"],
+                        capture_output=True, text=True, cwd=ROOT)
+    assert gc.returncode == 0, gc.stderr
+    assert build_film(plan_film(load_screenplay(path)), path.parent / "out").built == {}
