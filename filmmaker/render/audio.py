@@ -210,17 +210,18 @@ def master(audio: np.ndarray, target_lufs: float, rate: int = RATE, peak_db: flo
     gain = first_gain = 10 ** ((target_lufs - measured) / 20)
     # true peaks only where, with 6 dB of gain to spare, they could reach the ceiling
     peaks = _program_peaks_near(audio, ceiling / 2 / first_gain / MASTER_GAIN_MARGIN)
-    for _ in range(6):
+    measured_everywhere = False
+    for last_round in (False,) * 5 + (True,):
         curve = _limiter_gain(peaks * gain, ceiling, rate, lookahead)
         scale = np.float32(gain) if curve is None else (gain * curve).astype(np.float32)
         out = audio * (scale[:, None] if audio.ndim == 2 and np.ndim(scale) else scale)
         measured = _gated_loudness(power, rate, np.pad(scale, (0, len(power) - len(scale)), mode="edge")
                                    if np.ndim(scale) else scale)
-        if abs(measured - target_lufs) < 0.2:
+        if abs(measured - target_lufs) < 0.2 or last_round:  # `gain` stays the one `out` was made with
             break
         gain *= 10 ** ((target_lufs - measured) / 20)
-        if gain > first_gain * MASTER_GAIN_MARGIN:  # beyond the margin the skipped stretches may count
-            peaks = _program_peaks(audio)
+        if gain > first_gain * MASTER_GAIN_MARGIN and not measured_everywhere:  # the skipped stretches may count
+            peaks, measured_everywhere = _program_peaks(audio), True
     # Where the gain curve is flat the output's true peaks are the mix's times the gain (the
     # interpolator is linear and 49 taps long): only around limited stretches are they re-measured
     final = peaks * gain

@@ -467,3 +467,17 @@ def test_real_dialogue_over_stock_music_stays_under_the_ceiling(real_mix):
 def test_real_dialogue_over_stock_music_mixes_to_program_loudness(real_mix):
     measured = loudness(real_mix)
     assert abs(measured + 16.0) <= 1.0, f"the mix measures {measured:.2f} LUFS, wanted -16 +- 1"
+
+
+def test_master_returns_the_gain_its_output_was_made_with():
+    """However many rounds the loudness takes (here it cannot get there: clicks fill the first
+    half and the limiter fights every gain), the stems, scaled by the returned gain, must match the
+    programme where the limiter left it alone."""
+    from filmmaker.render.audio import master
+
+    rng = np.random.default_rng(3)
+    audio = (rng.standard_normal((48_000 * 8, 2)) * 0.002).astype(np.float32)
+    audio[: 48_000 * 4: 240] = 0.9
+    out, gain = master(audio, -16.0)
+    untouched = slice(48_000 * 6, None)
+    assert np.median(out[untouched, 0] / audio[untouched, 0]) == pytest.approx(gain, rel=1e-3)
