@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from filmmaker.backends.face import FACE_ENGINE_VERSION
-from filmmaker.cache import Cache, FileHashes, atomic_path, atomic_write_bytes, content_key
+from filmmaker.cache import Cache, FileHashes, atomic_path, content_key, write_if_changed
 from filmmaker.direction import DIRECTIONS, parse_parenthetical
-from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.editorial import Editorial, ExportOptions
+from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.facecast import face_jobs
 from filmmaker.facecast import key_fields as face_key_fields
 from filmmaker.imagery import generation, shot_seed
@@ -678,8 +678,7 @@ class FilmBuilder:
                 shutil.copyfile(self.cache.path("stem", stems[name], ".wav"), tmp)
         sheet = outdir / "cuesheet.csv"
         text = self.music.cue_sheet(timing).encode("utf-8")
-        if not (sheet.is_file() and sheet.read_bytes() == text):
-            atomic_write_bytes(sheet, text)
+        write_if_changed(sheet, text)
         self.report.stems = targets
         self.report.cue_sheet = sheet
 
@@ -698,8 +697,7 @@ class FilmBuilder:
         return self.cache.path("mixaudio", key, ".m4a")
 
     def make_cut(self, cut_key: str, segments: list[Segment], mix_audio: Path, timeline) -> None:
-        from filmmaker.editorial.media import concat_listing
-        from filmmaker.render.ffmpeg import run_ffmpeg
+        from filmmaker.render.ffmpeg import concat_listing, run_ffmpeg
         from filmmaker.timeline import cut_pieces
 
         self.reporter.stage("join", 1)

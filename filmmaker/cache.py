@@ -63,6 +63,12 @@ def atomic_write_bytes(final: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def write_if_changed(final: Path, data: bytes) -> None:
+    """`atomic_write_bytes`, unless the file already holds exactly `data` (its mtime then stays)."""
+    if not (final.is_file() and final.stat().st_size == len(data) and final.read_bytes() == data):
+        atomic_write_bytes(final, data)
+
+
 @dataclass(frozen=True)
 class Entry:
     kind: str

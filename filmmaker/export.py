@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filmmaker.cache import atomic_write_bytes
+from filmmaker.cache import write_if_changed
 from filmmaker.errors import FilmmakerError, Problem, ScreenplayError
 from filmmaker.plan import Plan, Timing
 from filmmaker.timeline import ascii_fold, is_drop_frame
@@ -203,7 +203,6 @@ def write_exports(timeline: otio.schema.Timeline, cues: list[Subtitle], folder: 
             continue
         path = folder / f"{slug}{FORMATS[name]}"
         data = text.encode("utf-8")
-        if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
-            atomic_write_bytes(path, data)
+        write_if_changed(path, data)
         written[name] = path
     return written, warnings

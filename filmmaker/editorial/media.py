@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,15 +73,6 @@ def plan_media(timing: Timing, shots, segments: list[Segment], reels: dict[str, 
     return out
 
 
-def concat_listing(files: list[tuple[Path, int]], fps: Fraction) -> str:
-    """An ffconcat script joining `files` (path, frames), each held for exactly its frames."""
-    lines = ["ffconcat version 1.0"]
-    for path, frames in files:
-        quoted = str(path).replace("'", "'\\''")
-        lines += [f"file '{quoted}'", f"duration {frames * fps.denominator / fps.numerator:.9f}"]
-    return "\n".join(lines) + "\n"
-
-
 def export_media(builder: FilmBuilder, timing: Timing, media: list[ShotMedia], segments: list[Segment],
                  picture_keys, line_keys, folder: Path) -> list[Path]:
     """Put each shot's media in `folder/media/`, rendering only what neither that folder nor the
@@ -120,7 +110,7 @@ def _make(builder: FilmBuilder, timing: Timing, media: list[ShotMedia], segments
     if not todo:
         return
     from filmmaker.render import shot as shot_render  # looked up at call time: tests count its encodes
-    from filmmaker.render.ffmpeg import run_ffmpeg
+    from filmmaker.render.ffmpeg import concat_listing, run_ffmpeg
 
     for m in todo:
         ps = m.shot

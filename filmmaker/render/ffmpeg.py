@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,3 +78,12 @@ def decode_audio(path: Path, rate: int = 48_000, channels: int = 2, start: float
     if result.returncode != 0:
         raise RenderError(f"cannot decode audio from {path}: {result.stderr.decode(errors='replace')[-500:]}")
     return np.frombuffer(result.stdout, np.float32).reshape(-1, channels).copy()
+
+
+def concat_listing(files: list[tuple[Path, int]], fps: Fraction) -> str:
+    """An ffconcat script joining `files` (path, frames), each held for exactly its frames."""
+    lines = ["ffconcat version 1.0"]
+    for path, frames in files:
+        quoted = str(path).replace("'", "'\\''")
+        lines += [f"file '{quoted}'", f"duration {frames * fps.denominator / fps.numerator:.9f}"]
+    return "\n".join(lines) + "\n"
