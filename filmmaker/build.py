@@ -334,13 +334,15 @@ class FilmBuilder:
                 self.make_mix(timing, mix_key, line_keys, line_samples)
             # the mix's AAC encode (a second of one core) runs beside the pictures and segments,
             # whose encoders leave a core part idle, instead of after them in the join
-            with _Background(self.encode_mix_audio, mix_key) as mix_audio:
+            # (`export` writes no film: it needs the segments for media/, not the join)
+            with _Background(self.encode_mix_audio if export.film else None, mix_key) as mix_audio:
                 with clock("pictures"):
                     self.make_pictures(timing, picture_keys)
                 with clock("segments"):
                     self.make_segments(timing, segments, picture_keys, line_keys)
-            with clock("join"):
-                self.make_cut(cut_key, segments, mix_audio.result, editorial.timeline)
+            if export.film:
+                with clock("join"):
+                    self.make_cut(cut_key, segments, mix_audio.result, editorial.timeline)
         else:
             self._note("cut", "cut", built=False)
         self.collect_identity(segments, picture_keys)
@@ -755,8 +757,8 @@ def unknown_directions(plan: Plan) -> list[str]:
 
 
 class _Background:
-    """`fn(*args)` on a thread for the length of a `with` block; `.result` after it (its error, if
-    it failed, is raised when the block ends)."""
+    """`fn(*args)` on a thread for the length of a `with` block (None: no work); `.result` after it
+    (its error, if it failed, is raised when the block ends)."""
 
     def __init__(self, fn, *args):
         import threading
@@ -765,6 +767,8 @@ class _Background:
         self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
 
     def _run(self, fn, args) -> None:
+        if fn is None:  # nothing to do on the side
+            return
         try:
             self.result = fn(*args)
         except BaseException as exc:  # handed to the builder's thread, which raises it

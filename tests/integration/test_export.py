@@ -314,3 +314,12 @@ def test_export_command_refuses_what_cannot_be_written_before_any_work(example, 
     for args, message in bad:
         result = run_cli("export", example, *args)
         assert result.returncode == 2 and message in result.stderr
+
+
+def test_export_from_a_cold_cache_makes_the_media_but_never_joins_a_film(example, tmp_path):
+    result = run_cli("export", example, "--preview", "-f", "edl", "-o", tmp_path / "handoff")
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "handoff" / "media").iterdir())) == 9
+    cache = example.parent / ".filmmaker" / "cache"
+    assert list((cache / "segment").rglob("*.mp4")) and not (cache / "cut").exists()
+    assert not (cache / "mixaudio").exists()
