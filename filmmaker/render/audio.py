@@ -191,7 +191,7 @@ def _program_peaks_near(audio: np.ndarray, floor: float, block: int = 4096) -> n
 
 def master(audio: np.ndarray, target_lufs: float, rate: int = RATE, peak_db: float = PEAK_DBFS,
            lookahead: float = 0.005) -> tuple[np.ndarray, float]:
-    """`normalize_with_gain` for a whole programme, minutes long: the same limiter, cheaper rounds.
+    """`normalize` for a whole programme, minutes long: the same limiter, cheaper rounds.
 
     Oversampling is linear, so the true peaks of the mix times a gain are its peaks times that gain:
     they are measured once, and each round of gain and limiting recomputes only the limiter's gain
@@ -240,34 +240,24 @@ def master(audio: np.ndarray, target_lufs: float, rate: int = RATE, peak_db: flo
 
 def normalize(audio: np.ndarray, target_lufs: float, rate: int = RATE,
               peak_db: float = PEAK_DBFS) -> np.ndarray:
-    """Gain to `target_lufs` with the true peak held under `peak_db` by the limiter."""
-    return normalize_with_gain(audio, target_lufs, rate, peak_db)[0]
-
-
-def normalize_with_gain(audio: np.ndarray, target_lufs: float, rate: int = RATE,
-                        peak_db: float = PEAK_DBFS) -> tuple[np.ndarray, float]:
-    """`normalize`, and the linear gain it applied before limiting (what stems are scaled by).
+    """Gain to `target_lufs` with the true peak held under `peak_db` by the limiter.
 
     Limiting lowers loudness a little, so gain and limit alternate until the loudness lands
     within 0.2 LU of the target (two rounds for speech and music; heavily peaky material takes more).
     """
     measured = loudness(audio, rate)
     if not np.isfinite(measured):
-        return audio, 1.0
+        return audio
     out = audio.astype(np.float32)
-    total = 1.0
     for _ in range(6):
-        step = 10 ** ((target_lufs - measured) / 20)
-        total *= step
-        out = limit(out * np.float32(step), peak_db, rate)
+        out = limit(out * np.float32(10 ** ((target_lufs - measured) / 20)), peak_db, rate)
         measured = loudness(out, rate)
         if abs(measured - target_lufs) < 0.2:
             break
     over = true_peak_db(out) - peak_db  # the gain curve's own ripple: a hair, if anything
     if over > 0:
         out = out * np.float32(10 ** (-over / 20))
-        total *= 10 ** (-over / 20)
-    return out.astype(np.float32), total
+    return out.astype(np.float32)
 
 
 def fade(audio: np.ndarray, fade_in: float, fade_out: float, rate: int = RATE, *, power_in: bool = False,
