@@ -90,7 +90,10 @@ class Score:
             except ResolveError as exc:
                 field = "track" if cue.track else "style" if cue.style else "mood"
                 raise _CueProblem(field, str(exc)) from None
-            kind, field = ("stock" if track.source == "library" else "library"), "mood"
+            from filmmaker.backends.music.stock import bundled
+
+            # `source` says where the tempo came from; whether the track is bundled is what the sheet reports
+            kind, field = ("stock" if track in bundled() else "library"), "mood"
             name, path, licence = track.name, track.path, track.licence
             bpm, downbeat = track.bpm, track.downbeat
         else:
