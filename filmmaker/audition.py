@@ -68,9 +68,9 @@ def audition_screenplay(sp: Screenplay, shot_ids: list[str]) -> Screenplay:
 
 def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scene: str | None = None,
              shots: list[str] | None = None, audio: str | None = None, preview: bool = True,
-             reporter=None) -> AuditionReport:
-    from filmmaker.build import FilmBuilder
-    from filmmaker.editorial import ExportOptions
+             reporter=None, jobs: int = 1) -> AuditionReport:
+    from filmmaker.build import build_film
+    from filmmaker.export import ExportOptions
     from filmmaker.plan import plan_film
 
     if not 2 <= len(actors) <= MAX_CANDIDATES:
@@ -90,7 +90,7 @@ def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scen
         scratch = Path(folder)
         for actor in actors:
             plan = plan_film(reel_sp, preview=preview, cast={role: actor})
-            report = FilmBuilder(plan, reporter).build(scratch / actor, ExportOptions(formats=()))
+            report = build_film(plan, scratch / actor, reporter, ExportOptions(formats=()), jobs=jobs)
             builds.append(report)
             takes.append(_Take(report.film, report.timing, plan.format.width, plan.format.height))
         lengths = [[t.timing.frames[i] for t in takes] for i in range(len(chosen))]

@@ -127,6 +127,10 @@ class Cache:
     def has(self, kind: str, key: str, ext: str) -> bool:
         return self.get(kind, key, ext) is not None
 
+    def recorded(self, kind: str, key: str) -> bool:
+        """Whether an entry was stored (without reading or checking it)."""
+        return self._record_path(kind, key).is_file()
+
     def reference(self, kind: str, key: str) -> None:
         """Note an entry as used without reading it (its record vouched for a copy elsewhere)."""
         self.touched.add((kind, key))

@@ -36,6 +36,28 @@ def _fail(exc: FilmmakerError) -> None:
     raise typer.Exit(2)
 
 
+def _jobs_option():
+    return typer.Option(None, "--jobs", "-j", min=1, help="Worker processes [default: every core]; 1 works in "
+                        "this process. The film's bytes do not depend on it.")
+
+
+def _jobs(given: int | None) -> int:
+    from filmmaker.executors.local import default_jobs
+
+    return given or default_jobs()
+
+
+@contextlib.contextmanager
+def _interruptible():
+    """Ctrl-C stops the build cleanly: what was finished stays in the cache, nothing half-written
+    is left, and the next build picks up where this one stopped."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err.print("interrupted: finished work is kept in the cache; build again to resume", style="yellow")
+        raise typer.Exit(130) from None
+
+
 def _warn(message: str) -> None:
     err.print(Text("warning: ", style="yellow") + Text(message))
 
@@ -114,6 +136,7 @@ def build(
     outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="Where the film goes [default: out/ beside the screenplay]."),
     preview: bool = typer.Option(False, "--preview", help="Half resolution and the fastest encoder, for drafts."),
     cast: list[str] = typer.Option([], "--cast", help="Recast a role for this build: ROLE=ACTOR (repeatable)."),
+    jobs: Optional[int] = _jobs_option(),
 ) -> None:
     """Build the film: OUTDIR/<slug>.mp4 and OUTDIR/<slug>.srt."""
     from filmmaker.build import build_film
@@ -126,13 +149,13 @@ def build(
         _check_cast(sp, recast)
         plan = plan_film(sp, preview=preview, cast=recast)
         target = outdir or sp.root / "out"
-        with _progress() as reporter:
-            report = build_film(plan, target, reporter)
+        with _interruptible(), _progress() as reporter:
+            report = build_film(plan, target, reporter, jobs=_jobs(jobs))
     except FilmmakerError as exc:
         _fail(exc)
     for warning in report.warnings:
         _warn(warning)
-    kinds = ("line", "image", "picture", "motion", "segment", "cue", "mix", "cut")
+    kinds = ("line", "image", "picture", "motion", "segment", "media", "cue", "mix", "cut")
     summary = ", ".join(f"{kind} {report.count(kind)[0]} built/{report.count(kind)[1]} cached"
                         for kind in kinds if sum(report.count(kind)))
     out.print(f"[green]built[/green] {report.film} ({report.seconds:.2f} s, {report.frames} frames) "
@@ -145,7 +168,7 @@ def build(
                       f"{to_stand_in:.2f}, face found in {found:.0%} of frames [{verdict}]", highlight=False, markup=False)
     stages = ", ".join(f"{name} {secs:.1f} s" for name, secs in report.stage_seconds.items() if secs >= 0.05)
     if stages:
-        out.print(f"  time: {stages}", highlight=False)
+        out.print(f"  work: {stages}", highlight=False)
 
 
 @app.command()
@@ -156,13 +179,13 @@ def export(
     timecode_start: str = typer.Option("01:00:00:00", "--timecode-start", help="Record timecode of the first frame (HH:MM:SS:FF; ';' before FF at 29.97/59.94 drop-frame)."),
     preview: bool = typer.Option(False, "--preview", help="Export the preview-size build."),
     cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable)."),
+    jobs: Optional[int] = _jobs_option(),
 ) -> None:
     """Write the edit for an editing suite: EDL, OTIO, FCP 7 XML with media/, and subtitles.
 
     Builds what the cache lacks first (nothing, after a build); writes no film."""
     from filmmaker.build import build_film
-    from filmmaker.editorial import ALL_FORMATS, ExportOptions
-    from filmmaker.export import check_formats
+    from filmmaker.export import ALL_FORMATS, ExportOptions, check_formats
     from filmmaker.plan import plan_film
     from filmmaker.timeline import parse_timecode
 
@@ -178,9 +201,10 @@ def export(
         parse_timecode(timecode_start, sp.format.fps)
         plan = plan_film(sp, preview=preview, cast=recast)
         target = outdir or sp.root / "out"
-        with _progress() as reporter:
+        with _interruptible(), _progress() as reporter:
             report = build_film(plan, target, reporter,
-                                export=ExportOptions(chosen, timecode_start, film=False, strict=True))
+                                export=ExportOptions(chosen, timecode_start, film=False, strict=True),
+                                jobs=_jobs(jobs))
     except FilmmakerError as exc:
         _fail(exc)
     for warning in report.warnings:
@@ -198,6 +222,7 @@ def plan(
     preview: bool = typer.Option(False, "--preview", help="Plan the preview-size build."),
     cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for tools."),
+    graph: Optional[str] = typer.Option(None, "--graph", help="Print the build's artifact graph instead: json or dot (Graphviz)."),
 ) -> None:
     """List the shots and what a build would make or reuse, and why; builds nothing."""
     from filmmaker.dryrun import dry_run
@@ -207,9 +232,14 @@ def plan(
         sp = _load(screenplay)
         recast = _parse_cast(cast)
         _check_cast(sp, recast)
+        if graph not in (None, "json", "dot"):
+            raise FilmmakerError(f"--graph {graph!r}: choose json or dot")
         film = dry_run(plan_film(sp, preview=preview, cast=recast), base_cast=sp.cast)
     except FilmmakerError as exc:
         _fail(exc)
+    if graph:
+        print(json.dumps(film.graph.to_json(), indent=1) if graph == "json" else film.graph.to_dot(), end="")
+        return
     if as_json:
         print(json.dumps(film.to_json(), indent=1))
         return
@@ -350,6 +380,7 @@ def audition(
     audio: Optional[str] = typer.Option(None, "--audio", help="Hear this candidate throughout [default: each in turn, shot by shot]."),
     outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="Where the reel goes [default: out/ beside the screenplay]."),
     full: bool = typer.Option(False, "--full", help="Render the takes at full size (the reel is then 2x2 full frames)."),
+    jobs: Optional[int] = _jobs_option(),
 ) -> None:
     """Render the role's shots once per candidate and tile them side by side in one reel, with a
     contact sheet; everything that does not depend on the role is made once."""
@@ -360,9 +391,9 @@ def audition(
         sp = _load(screenplay)
         candidates = [a.strip() for a in actors.split(",") if a.strip()]
         chosen = [s.strip() for s in shots.split(",") if s.strip()] if shots else None
-        with _progress() as reporter:
+        with _interruptible(), _progress() as reporter:
             report = run_audition(sp, role, candidates, outdir or sp.root / "out", scene=scene, shots=chosen,
-                                  audio=audio, preview=not full, reporter=reporter)
+                                  audio=audio, preview=not full, reporter=reporter, jobs=_jobs(jobs))
     except FilmmakerError as exc:
         _fail(exc)
     for warning in dict.fromkeys(w for build in report.builds for w in build.warnings):  # once, not per take

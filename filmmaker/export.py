@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from filmmaker.cache import write_if_changed
 from filmmaker.errors import FilmmakerError, Problem, ScreenplayError
 from filmmaker.plan import Plan, Timing
-from filmmaker.timeline import ascii_fold, is_drop_frame
+from filmmaker.timeline import DEFAULT_START, ascii_fold, is_drop_frame
 
 if TYPE_CHECKING:
     import opentimelineio as otio
@@ -29,6 +29,20 @@ EDITORIAL = ("edl", "otio", "fcp7xml")  # the formats that point at media/
 # Rates NLEs read CMX 3600 timecode at; 29.97 and 59.94 in drop-frame.
 EDL_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
              Fraction(50), Fraction(60000, 1001), Fraction(60))
+
+
+ALL_FORMATS = tuple(FORMATS)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What a build hands over besides the film: `build` writes every format (a format the film
+    cannot take is skipped with a warning); `filmmaker export` the ones asked for, strictly."""
+
+    formats: tuple[str, ...] = ALL_FORMATS
+    timecode_start: str = DEFAULT_START  # record timecode of the film's first frame
+    film: bool = True  # write the MP4 (and what goes with it) too
+    strict: bool = False  # a format the film cannot take fails the build instead of being skipped
 
 
 class ExportError(FilmmakerError):

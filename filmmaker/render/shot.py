@@ -166,7 +166,6 @@ def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, 
     already exactly the segment's length) into an MP4 at `out`."""
     channels = 1 if audio.ndim == 1 else audio.shape[1]
     audio_path = out.with_suffix(".pcm")
-    audio.astype(np.float32).tofile(audio_path)
     fps = enc.fps
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{enc.width}x{enc.height}",
@@ -177,6 +176,11 @@ def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, 
                "-x264-params", "stitchable=1", *AAC, "-ac", "2",
                "-video_track_timescale", str(fps.numerator * 100),
                "-frames:v", str(count), "-fflags", "+bitexact", "-f", "mp4", str(out)]
+    try:
+        audio.astype(np.float32).tofile(audio_path)
+    except BaseException:
+        audio_path.unlink(missing_ok=True)
+        raise
     encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     written = 0
     try:
@@ -188,6 +192,9 @@ def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, 
         encoder.stdin.close()
     except BrokenPipeError:
         pass
+    except BaseException:  # interrupted: the encoder would wait for the rest of its input forever
+        encoder.kill()
+        raise
     finally:
         code = encoder.wait()
         audio_path.unlink(missing_ok=True)

@@ -144,12 +144,11 @@ def test_letterbox_keeps_the_whole_generated_picture(tiny_model, tmp_path):
     path = write_film(tmp_path / "film", str(tiny_model), extra="size: 64x96\nfit: letterbox")
     report = build(path)
     plan = plan_film(load_screenplay(path))
-    from filmmaker.build import FilmBuilder
+    from filmmaker.build import prepare
 
-    builder = FilmBuilder(plan)
-    builder.resolve()
+    work, film = prepare(plan)
     boats = plan.shots[0]
-    picture = load_still(builder.cache.path("picture", builder.picture_key(boats), ".png"))
+    picture = load_still(work.cache.path("picture", film.graph.get("picture", boats.id).key, ".png"))
     assert abs(picture.shape[1] / picture.shape[0] - 160 / 90) < 0.01  # the frame's shape
     assert picture.shape[0] == 96  # the generated height, whole
     bars = picture[:, : (picture.shape[1] - 64) // 2]
@@ -215,7 +214,7 @@ def test_without_a_model_prompt_shots_stay_storyboard_panels(tmp_path):
 def test_faces_on_a_generated_picture_go_through_the_swap_and_a_recast_does_not_regenerate(tiny_model, tmp_path):
     """The random model draws no face, so the swap finds none and says so; a recast to an actor of
     the same look re-swaps the cached image without generating it again."""
-    from filmmaker.build import FilmBuilder
+    from filmmaker.build import build_film
 
     root = Path(__file__).resolve().parents[2]
     folder = tmp_path / "film"
@@ -233,7 +232,7 @@ def test_faces_on_a_generated_picture_go_through_the_swap_and_a_recast_does_not_
     report = build(path)
     assert any("no face found for ANN" in w for w in report.warnings), report.warnings
     plan = plan_film(load_screenplay(path), cast={"ANN": "cy"})
-    recast = FilmBuilder(plan).build(folder / "out")
+    recast = build_film(plan, folder / "out")
     assert recast.built.get("picture") == ["pier"] and "image" not in recast.built
 
 

@@ -9,7 +9,7 @@ import pytest
 from filmmaker.plan import plan_film, time_film
 from filmmaker.render.audio import RATE
 from filmmaker.render.mix import arrange, fit_and_arrange, fit_cue
-from filmmaker.score import Score, overlap_adjacent
+from filmmaker.score import cue_spans, overlap_adjacent
 from filmmaker.screenplay.load import parse_screenplay
 
 BPM = 100.0
@@ -76,7 +76,7 @@ def test_cue_over_shots_is_exactly_their_length(tmp_path):
     sp = parse_screenplay(FILM, tmp_path / "film.yaml")
     plan = plan_film(sp)
     timing = time_film(plan, {}, {})
-    spans = Score(plan, None, None).spans(timing)
+    spans = cue_spans(plan, timing)
     # a scene id stands for its first shot in `from` and its last in `to`
     assert (sp.score[0].start_shot, sp.score[1].end_shot) == ("a", "d")
     first, second = spans

@@ -1,0 +1,1 @@
+"""Executors run a film's graph: `local` on this machine's cores (the default)."""

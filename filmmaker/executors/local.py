@@ -1,0 +1,222 @@
+"""The local executor: every node whose inputs are made runs at once, on a pool of processes.
+
+A walk from the asked-for outputs decides what to make: a node already made (in the cache, or
+in place in the film's folder) stops the walk, so a rebuild that changes nothing reads a few
+records and touches no media. Cheap bookkeeping nodes (timing, loudness, the join and the
+outputs) run here, in the scheduler; the rest in workers. Nodes that hold a heavy model (a
+diffusion pipeline, MusicGen) go to one worker of their own, which loads it once and is handed
+every ready node of its kind as one batch. Each artifact is written to a temp name and renamed
+into the cache, so an interrupted build keeps what it finished and leaves nothing half-written;
+the bytes do not depend on how many workers there are.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from filmmaker.graph.kinds import is_made, make_node
+from filmmaker.graph.node import DRIVER, WORKER, Graph, Node
+
+
+
+@dataclass
+class Outcome:
+    built: dict[str, list[str]] = field(default_factory=dict)  # kind -> names made now
+    reused: dict[str, list[str]] = field(default_factory=dict)  # kind -> names found made
+    seconds: dict[str, float] = field(default_factory=dict)  # kind -> seconds of work (summed over workers)
+    warnings: list[str] = field(default_factory=list)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def plan_work(graph: Graph, targets: list[str], work, outcome: Outcome) -> list[Node]:
+    """The nodes to make, in graph order: those the targets need that are not made yet."""
+    todo: set[str] = set()
+    made: set[str] = set()
+    stack = list(reversed(targets))
+    while stack:
+        node_id = stack.pop()
+        if node_id in todo or node_id in made:
+            continue
+        node = graph[node_id]
+        if is_made(work, node):
+            made.add(node_id)
+            continue
+        todo.add(node_id)
+        stack.extend(reversed(node.deps))
+    # what the work reaches back to but need not open (a picture whose segment is cached) is reused too
+    behind = graph.upstream(todo) - todo - made
+    for node in graph:
+        if node.id in made or (node.id in behind and node.cached and work.cache.recorded(node.kind, node.key)):
+            outcome.reused.setdefault(node.kind, []).append(node.name)
+    return [node for node in graph if node.id in todo]
+
+
+def execute(graph: Graph, targets: list[str], work, jobs: int = 1, reporter=None, spec=None) -> Outcome:
+    """Make what `targets` need. `jobs` 1 runs everything in this process, in order; more runs a
+    pool of that many workers (built from `spec`, a WorkshopSpec)."""
+    outcome = Outcome()
+    todo = plan_work(graph, targets, work, outcome)
+    totals: dict[str, int] = {}
+    for node in todo:
+        totals[node.kind] = totals.get(node.kind, 0) + 1
+    if reporter is not None:
+        for kind, total in totals.items():
+            reporter.stage(kind, total)
+    with (_InlinePools(work) if jobs <= 1 else _Pools(spec, jobs)) as pools:
+        _run(todo, work, pools, outcome, reporter)
+    return outcome
+
+
+def _timed(fn, *args):
+    started = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - started
+
+
+def _finish(outcome: Outcome, node: Node, result: dict, seconds: float, reporter) -> None:
+    outcome.built.setdefault(node.kind, []).append(node.name)
+    outcome.seconds[node.kind] = outcome.seconds.get(node.kind, 0.0) + seconds
+    outcome.warnings.extend((result or {}).get("warnings", []))
+    if reporter is not None:
+        reporter.advance(node.kind)
+
+
+def _run(todo: list[Node], work, pools, outcome: Outcome, reporter) -> None:
+    waiting = {node.id: node for node in todo}
+    blockers = {node.id: {dep for dep in node.deps if dep in waiting} for node in todo}
+    dependants: dict[str, list[str]] = {}
+    for node_id, blocked in blockers.items():
+        for dep in blocked:
+            dependants.setdefault(dep, []).append(node_id)
+    running: dict[Future, list[Node]] = {}
+    ready: list[Node] = []
+
+    def release(done: list[Node]) -> None:
+        for node in done:
+            waiting.pop(node.id, None)
+            for node_id in dependants.get(node.id, ()):
+                blockers[node_id].discard(node.id)
+                if not blockers[node_id]:
+                    ready.append(waiting[node_id])
+
+    ready.extend(node for node in todo if not blockers[node.id])
+    while waiting:
+        # heavy nodes of one kind go as one batch to their own worker; the rest one by one
+        batches: dict[str, list[Node]] = {}
+        local: list[Node] = []
+        for node in ready:
+            if node.runs_on == DRIVER:
+                local.append(node)
+            elif node.runs_on == WORKER:
+                running[pools.submit(WORKER, [node])] = [node]
+            else:
+                batches.setdefault(node.runs_on, []).append(node)
+        ready.clear()
+        for heavy, nodes in batches.items():
+            running[pools.submit(heavy, nodes)] = nodes
+        for node in local:  # bookkeeping here, while the workers get on
+            _finish(outcome, node, *_timed(make_node, work, node), reporter)
+            release([node])
+        if local:
+            continue
+        if not running:
+            raise RuntimeError(f"the graph is stuck with {sorted(waiting)} waiting; this is a bug in filmmaker")
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            nodes = running.pop(future)
+            results, seconds = future.result()  # a worker's error is raised here, stopping the build
+            for node in nodes:
+                _finish(outcome, node, results.get(node.id, {}), seconds / len(nodes), reporter)
+            release(nodes)
+
+
+class _Pools:
+    """The general worker pool and one single-worker pool per heavy model, started on first use.
+
+    Workers are spawned (not forked: the scheduler may hold threads and locks) and die with it.
+    What they work on is read from a file of the build's WorkshopSpec that each loads once, so
+    a task carries only its nodes. On any error or interrupt every worker is stopped, and each
+    removes what it was writing."""
+
+    def __init__(self, spec, jobs: int):
+        self.jobs = jobs
+        self.pools: dict[str, ProcessPoolExecutor] = {}
+        self.spec_file = _write_spec(spec)
+
+    def submit(self, lane: str, nodes: list[Node]) -> Future:
+        if lane not in self.pools:
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")
+            self.pools[lane] = ProcessPoolExecutor(self.jobs if lane == WORKER else 1, context, _init_worker)
+        return self.pools[lane].submit(_work, str(self.spec_file), nodes)
+
+    def __enter__(self) -> _Pools:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            for pool in self.pools.values():
+                if exc_type is None:
+                    pool.shutdown(wait=True)
+                    continue
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in list((pool._processes or {}).values()):  # stop work in flight: no waiting on it
+                    if process.is_alive():
+                        os.kill(process.pid, signal.SIGTERM)
+                for process in list((pool._processes or {}).values()):
+                    process.join(timeout=10)
+        finally:
+            self.spec_file.unlink(missing_ok=True)
+
+
+def _write_spec(spec) -> Path:
+    import pickle
+    import tempfile
+
+    folder = spec.state_dir / "run"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="spec-", suffix=".pickle", dir=folder)
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(spec, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return Path(name)
+
+
+def _init_worker() -> None:
+    from filmmaker.executors import worker
+
+    worker.start()
+
+
+def _work(spec_file: str, nodes: list[Node]):
+    from filmmaker.executors import worker
+
+    return worker.run(spec_file, nodes)
+
+
+class _InlinePools:
+    """`--jobs 1`: every node made here, in this process, as soon as it is submitted."""
+
+    def __init__(self, work):
+        self.work = work
+
+    def submit(self, lane: str, nodes: list[Node]) -> Future:
+        from filmmaker.executors.worker import run_with
+
+        future: Future = Future()
+        future.set_result(run_with(self.work, nodes))  # an error propagates here, at once
+        return future
+
+    def __enter__(self) -> _InlinePools:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        pass

@@ -1,0 +1,73 @@
+"""A pool worker: builds its Workshop once, then makes the nodes it is handed.
+
+A worker dies with its parent (the kernel sends it SIGTERM), and turns SIGTERM into an interrupt
+so whatever it was writing is removed on the way out: a killed build leaves no orphan at work and
+nothing under a final name that is not whole.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+_WORKSHOPS: dict[str, object] = {}
+
+
+def start() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scheduler's to handle; it stops us
+    _die_with_parent()
+
+
+def _workshop(spec_file: str):
+    """The build's Workshop, loaded from its spec file on the first task of that build."""
+    if spec_file not in _WORKSHOPS:
+        import pickle
+
+        from filmmaker.graph.workshop import Workshop
+
+        with open(spec_file, "rb") as fh:
+            _WORKSHOPS[spec_file] = Workshop(pickle.load(fh))
+    return _WORKSHOPS[spec_file]
+
+
+_BUSY = False
+
+
+def _interrupt(signum, frame) -> None:
+    if not _BUSY:
+        os._exit(1)  # idle: nothing to tidy
+    raise KeyboardInterrupt  # mid-node: unwind, so the temp files it was writing are removed
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still stops us
+        pass
+
+
+def run(spec_file: str, nodes) -> tuple[dict[str, dict], float]:
+    global _BUSY
+    _BUSY = True
+    try:
+        return run_with(_workshop(spec_file), nodes)
+    except KeyboardInterrupt:
+        os._exit(1)  # stopped: the node's own clean-up has run on the way here
+    finally:
+        _BUSY = False
+
+
+def run_with(work, nodes) -> tuple[dict[str, dict], float]:
+    """Make `nodes` (one, or a batch of one heavy kind): results per node id, and the seconds taken."""
+    from filmmaker.graph.kinds import BATCH_MAKERS, make_batch, make_node
+
+    started = time.perf_counter()
+    if nodes[0].kind in BATCH_MAKERS:
+        results = make_batch(work, nodes)
+    else:
+        results = {nodes[0].id: make_node(work, nodes[0])}
+    return results, time.perf_counter() - started

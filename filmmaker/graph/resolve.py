@@ -1,0 +1,148 @@
+"""Resolve: every engine, model and input file the film needs is found and measured here, before
+any work, so a missing model or an unreadable file fails at once with its position and fix.
+
+What it finds is plain data (`Resolved`): engine identities for the cache keys, the image and
+motion models, each cue's source, each footage file's length. Pool workers receive it as it is
+and open the engines themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filmmaker.backends.face import FACE_ENGINE_VERSION
+from filmmaker.cache import Cache, FileHashes, content_key
+from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
+from filmmaker.facecast import face_jobs
+from filmmaker.graph.sources import Source, resolve_sources
+from filmmaker.plan import Plan, PlannedShot, shot_problem
+
+PROBE_VERSION = 1
+
+
+@dataclass
+class Resolved:
+    voices: dict[str, dict] = field(default_factory=dict)  # actor id -> engine identity
+    image_model: Any = None  # backends.imagery.ImageModel for `prompt` shots, when configured
+    motion_model: Any = None  # and the image-to-video one for `motion: generate` pictures
+    sources: dict[int, Source] = field(default_factory=dict)  # cue index -> what it plays
+    footage: dict[int, dict] = field(default_factory=dict)  # shot index -> probe of its footage
+    warnings: list[str] = field(default_factory=list)
+
+    def generates(self, ps: PlannedShot) -> bool:
+        """Whether the shot's picture comes from the image model (else it is drawn or loaded)."""
+        return ps.shot.picture.kind == "prompt" and self.image_model is not None
+
+    def animates(self, ps: PlannedShot) -> bool:
+        return ps.shot.picture.motion == "generate" and self.motion_model is not None
+
+    def footage_seconds(self, plan: Plan) -> dict[int, float]:
+        """Usable length of each footage shot (out - in), for `duration: auto` without lines."""
+        out = {}
+        for ps in plan.shots:
+            picture = ps.shot.picture
+            if picture.kind == "footage" and ps.index in self.footage:
+                end = picture.end if picture.end is not None else self.footage[ps.index]["duration"]
+                out[ps.index] = max(0.04, end - picture.start)
+        return out
+
+
+def resolve(plan: Plan, cache: Cache, file_hash: FileHashes) -> Resolved:
+    from filmmaker.backends.voice import open_voice
+
+    sp = plan.screenplay
+    found = Resolved()
+    for ps in plan.shots:
+        for pl in ps.lines:
+            if pl.actor.id not in found.voices:
+                try:
+                    found.voices[pl.actor.id] = open_voice(pl.actor.voice, file_hash).identity()
+                except ResolveError as exc:
+                    raise ResolveError(f"actor {pl.actor.id!r}: {exc}") from None
+    problems: list[Problem] = []
+    for ps in plan.shots:
+        for job in face_jobs(plan, ps):
+            if job.face is None:
+                problems.append(shot_problem(plan, ps, "faces", f"{job.role}: actor {job.actor!r} has "
+                                             "no `face` photo to swap in; add one under actors"))
+            else:
+                check_face(job, cache, file_hash)
+        if ps.shot.faces and ps.shot.picture.kind == "prompt" and not sp.imagery.model:
+            found.warnings.append(f"shot {ps.id!r}: faces are swapped onto generated pictures; "
+                                  "a storyboard panel has none, so the swap waits for an image model")
+    if sp.imagery.model and any(ps.shot.picture.kind == "prompt" for ps in plan.shots):
+        from filmmaker.backends.imagery import describe_model, locate_model
+
+        try:
+            found.image_model = describe_model(locate_model(sp.imagery.model, sp.imagery.model_path), file_hash)
+        except ResolveError as exc:
+            line, col = sp.imagery.pos.get("model", (1, 1))
+            problems.append(Problem(sp.path, line, col, "imagery.model", str(exc)))
+    problems.extend(_resolve_motion(plan, found, file_hash))
+    sources, cue_problems = resolve_sources(plan, cache, file_hash)
+    found.sources = sources
+    problems.extend(cue_problems)
+    for ps in plan.shots:
+        picture = ps.shot.picture
+        if picture.kind != "footage":
+            continue
+        try:
+            info = footage_info(picture.path, cache, file_hash)
+        except RenderError as exc:
+            problems.append(shot_problem(plan, ps, "picture", f"{exc}; give a video file "
+                                         "ffmpeg can read (MP4, MOV, MKV, WebM)"))
+            continue
+        if picture.start >= info["duration"]:
+            problems.append(shot_problem(plan, ps, "picture", f"in-point {picture.start:g} s is past "
+                                         f"the end of {picture.source} ({info['duration']:.2f} s)"))
+        found.footage[ps.index] = info
+    if problems:
+        raise ScreenplayError(problems)
+    return found
+
+
+def _resolve_motion(plan: Plan, found: Resolved, file_hash) -> list[Problem]:
+    """The image-to-video model, when a picture asks to move; without one, the camera moves it."""
+    animated = [ps for ps in plan.shots if ps.shot.picture.motion == "generate"]
+    imagery = plan.screenplay.imagery
+    if animated and not imagery.motion_model:
+        found.warnings.extend(f"shot {ps.id!r}: `motion: generate` needs an `imagery.motion_model`; "
+                              "the camera move is used instead" for ps in animated)
+    elif animated:
+        from filmmaker.backends.imagery import describe_model, locate_model
+
+        try:
+            folder = locate_model(imagery.motion_model, imagery.motion_model_path)
+            found.motion_model = describe_model(folder, file_hash, motion=True)
+        except ResolveError as exc:
+            line, col = imagery.pos.get("motion_model", (1, 1))
+            return [Problem(plan.screenplay.path, line, col, "imagery.motion_model", str(exc))]
+    return []
+
+
+def check_face(job, cache: Cache, file_hash) -> None:
+    """A photo found usable once is not examined again (a no-op rebuild loads no face model)."""
+    key = content_key({"kind": "face", "v": FACE_ENGINE_VERSION, "sha256": file_hash(job.face)})
+    if not cache.has("face", key, ".json"):
+        from filmmaker.backends.face import open_face_engine
+
+        open_face_engine().load_actor_face(job.face, job.actor)  # raises, naming actor and file
+        with cache.put("face", key, ".json") as tmp:
+            tmp.write_text(json.dumps({"face": str(job.face), "usable": True}))
+
+
+def footage_info(path: Path, cache: Cache, file_hash) -> dict:
+    """Length, size, rate and sound of a video, probed once per file content."""
+    key = content_key({"kind": "probe", "v": PROBE_VERSION, "sha256": file_hash(path)})
+    cached = cache.get("probe", key, ".json")
+    if cached:
+        return json.loads(cached.read_text())
+    from filmmaker.render.ffmpeg import probe
+
+    info = probe(path).__dict__
+    with cache.put("probe", key, ".json") as tmp:
+        tmp.write_text(json.dumps(info))
+    return info

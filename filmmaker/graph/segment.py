@@ -1,0 +1,122 @@
+"""Segments: the cut's pieces, each its own small H.264/AAC file. A shot's body (the frames
+outside any dissolve), or a dissolve between two shots. An unchanged shot is never re-encoded."""
+
+from __future__ import annotations
+
+from filmmaker.cache import content_key
+from filmmaker.facecast import face_jobs
+from filmmaker.facecast import key_fields as face_key_fields
+from filmmaker.graph.node import Node
+from filmmaker.graph.timing import RATE
+from filmmaker.plan import Plan, PlannedShot
+from filmmaker.screenplay.model import ANCHORS
+
+VERSION = 2
+
+
+def shot_fields(plan: Plan, ps: PlannedShot, file_hash, facts: list, picture: str, motion: str | None) -> dict:
+    return {"picture": picture, "camera": ps.shot.camera, "anchor": ps.shot.picture.anchor, "facts": facts,
+            "faces": face_key_fields(face_jobs(plan, ps), file_hash), "motion": motion}
+
+
+def encoding_fields(enc) -> dict:
+    return {"kind": "segment", "v": VERSION, "w": enc.width, "h": enc.height, "fps": str(enc.fps),
+            "preset": enc.preset, "crf": enc.crf}
+
+
+def body_node(ps: PlannedShot, fields: dict, next_transition: list, deps: tuple[str, ...], args: dict,
+              enc) -> Node:
+    key = content_key({**encoding_fields(enc), "body": fields, "next": next_transition})
+    return Node("segment", ps.id, key, ".mp4", deps, {**args, "shots": [ps.index]})
+
+
+def dissolve_node(a: PlannedShot, b: PlannedShot, fields_a: dict, fields_b: dict, deps: tuple[str, ...],
+                  args: dict, enc) -> Node:
+    key = content_key({**encoding_fields(enc), "dissolve": [fields_a, fields_b]})
+    return Node("segment", f"{a.id}>{b.id}", key, ".mp4", deps, {**args, "shots": [a.index, b.index]})
+
+
+def segment_frames(timing, node: Node) -> tuple[int, int]:
+    """(first frame of the segment in the film, its length in frames)."""
+    shots = node.args["shots"]
+    if len(shots) == 2:
+        i = shots[1]
+        take_a, take_b = timing.dissolve_split(i)
+        return timing.starts[i] - take_a, take_a + take_b
+    first, end = timing.body(shots[0])
+    return timing.starts[shots[0]] + first, end - first
+
+
+def make(work, node: Node) -> dict:
+    from filmmaker.render.shot import dissolve, encode_segment
+
+    timing = work.timing(node.args["timing"])
+    _, count = segment_frames(timing, node)
+    plan = work.plan
+    meta: dict = {"frames": count}
+    if len(node.args["shots"]) == 2:
+        a, b = (plan.shots[i] for i in node.args["shots"])
+        take_a, _ = timing.dissolve_split(b.index)
+        n_a = timing.frames[a.index]
+        frames = dissolve(frames_of(work, a, timing, node.args).read(n_a - take_a, count),
+                          frames_of(work, b, timing, node.args).read(-take_a, count), count)
+        audio = (shot_dialogue(work, a, timing, node.args, n_a - take_a, count)
+                 + shot_dialogue(work, b, timing, node.args, -take_a, count))
+        source = None
+    else:
+        ps = plan.shots[node.args["shots"][0]]
+        first, _ = timing.body(ps.index)
+        source = frames_of(work, ps, timing, node.args)
+        frames = source.read(first, count)
+        audio = shot_dialogue(work, ps, timing, node.args, first, count)
+    with work.cache.put("segment", node.key, ".mp4", meta) as tmp:
+        encode_segment(frames, count, audio, work.enc, tmp)
+        if source is not None and source.frame_filter is not None:
+            meta["identity"] = {role: [sc.to_actor, sc.to_stand_in, sc.found]
+                                for role, sc in source.frame_filter.scores().items()}
+    return {"frames": count}
+
+
+def frames_of(work, ps: PlannedShot, timing, args: dict):
+    """The shot's frames by shot-local index: its picture (or motion clip, or footage) under the camera."""
+    from filmmaker.render.picture import load_still
+    from filmmaker.render.shot import ShotFrames
+
+    picture = ps.shot.picture
+    anchor = ANCHORS[picture.anchor]
+    frames = timing.frames[ps.index]
+    if picture.kind == "footage":
+        swapper = None
+        if ps.shot.faces:
+            from filmmaker.faceswap import ShotSwapper
+
+            jobs = face_jobs(work.plan, ps)
+            swapper = ShotSwapper(work.face_engine, jobs, work.actor_faces(jobs), float(work.enc.fps), frames)
+        return ShotFrames(work.enc, frames, ps.shot.camera, footage=picture.path, footage_start=picture.start,
+                          anchor=anchor, frame_filter=swapper)
+    motion = args["motions"].get(str(ps.index))
+    if motion:
+        import numpy as np
+
+        with np.load(work.cache.path("motion", motion, ".npz")) as clip:
+            clip_frames = list(clip["frames"])
+        return ShotFrames(work.enc, frames, ps.shot.camera, clip=clip_frames, anchor=anchor)
+    image = load_still(work.cache.path("picture", args["pictures"][str(ps.index)], ".png"))
+    return ShotFrames(work.enc, frames, ps.shot.camera, image=image, anchor=anchor)
+
+
+def shot_dialogue(work, ps: PlannedShot, timing, args: dict, first: int, count: int):
+    """The shot's lines as mono audio over its local frames [first, first + count)."""
+    import numpy as np
+
+    from filmmaker.graph.line import load_line
+    from filmmaker.render.audio import place
+
+    def sample(frame: int) -> int:
+        return round(frame * RATE / timing.fps)
+
+    begin, end = sample(first), sample(first + count)
+    track = np.zeros(end - begin, np.float32)
+    for pl in ps.lines:
+        place(track, load_line(work, args["lines"][pl.id]), round(timing.line_starts[pl.id] * RATE) - begin)
+    return track
