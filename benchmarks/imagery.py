@@ -100,7 +100,7 @@ def direct(path: Path, model: Path, steps: int) -> float:
 
     from filmmaker.backends.imagery import pick_device
     from filmmaker.build import FilmBuilder
-    from filmmaker.imagery import generation
+    from filmmaker.graph.prompts import generation
     from filmmaker.plan import plan_film
     from filmmaker.screenplay import load_screenplay
 

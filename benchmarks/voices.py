@@ -31,8 +31,8 @@ def in_process(lines: list[str]) -> tuple[float, float, float]:
     from filmmaker.backends.voice import open_voice
     from filmmaker.cache import file_sha256
     from filmmaker.render.audio import RATE
+    from filmmaker.render.voice import speak
     from filmmaker.screenplay.model import VoiceSpec
-    from filmmaker.voices import speak
 
     started = time.perf_counter()
     spec = VoiceSpec()

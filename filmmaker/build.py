@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Protocol
 
 from filmmaker.cache import Cache, FileHashes
-from filmmaker.direction import DIRECTIONS, parse_parenthetical
 from filmmaker.export import ExportOptions
 from filmmaker.plan import Plan, Timing
+from filmmaker.screenplay.direction import DIRECTIONS, parse_parenthetical
 
 RATE = 48_000
 
@@ -92,8 +92,8 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
     """Make the film and what goes with it in `outdir`. `jobs` 1 works in this process; more
     runs that many worker processes (the CLI's default: every core)."""
     from filmmaker.executors.local import execute
+    from filmmaker.graph.manifest import write_manifest
     from filmmaker.graph.report import fill_report
-    from filmmaker.inputs import write_manifest
 
     export = export or ExportOptions()
     report = BuildReport()

@@ -263,7 +263,7 @@ def plan(
 @app.command()
 def voices() -> None:
     """List the voice engines, their voices and licences."""
-    from filmmaker.catalog import all_voices
+    from filmmaker.backends.voice.catalog import all_voices
 
     table = Table(title="Voices")
     for column in ("engine", "voice", "licence", "notes"):
@@ -327,9 +327,9 @@ def say(
     """Preview an actor's voice, with its settings, speaking TEXT."""
     from filmmaker.backends.voice import open_voice
     from filmmaker.cache import FileHashes, atomic_path
-    from filmmaker.direction import parse_parenthetical
     from filmmaker.render.audio import RATE, loudness
-    from filmmaker.voices import speak
+    from filmmaker.render.voice import speak
+    from filmmaker.screenplay.direction import parse_parenthetical
 
     try:
         sp = _load(_find_screenplay(screenplay))

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import asdict, dataclass, field
 
 from filmmaker.build import RATE, prepare
-from filmmaker.inputs import changed, read_manifest, shot_inputs
+from filmmaker.graph.manifest import changed, read_manifest, shot_inputs
 from filmmaker.plan import Plan, time_film
 
 WORDS_PER_SECOND = 2.6  # the bundled voice at rate 1.0, for lines not yet spoken

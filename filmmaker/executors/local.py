@@ -15,13 +15,12 @@ from __future__ import annotations
 import os
 import signal
 import time
-from pathlib import Path
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from filmmaker.graph.kinds import is_made, make_node
 from filmmaker.graph.node import DRIVER, WORKER, Graph, Node
-
 
 
 @dataclass

@@ -57,7 +57,7 @@ def cue_node(plan: Plan, pc: PlannedCue, source, facts: list, timing: Node, musi
 
 
 def _span(work, node: Node):
-    from filmmaker.score import cue_spans
+    from filmmaker.graph.score import cue_spans
 
     timing = work.timing(node.args["timing"])
     return timing, cue_spans(work.plan, timing)[node.args["cue"]]
@@ -69,8 +69,8 @@ def make_batch(work, nodes: list[Node]) -> dict[str, dict]:
 
     from filmmaker.backends.music.musicgen import MusicGen
     from filmmaker.backends.music.tempo import estimate_tempo
+    from filmmaker.graph.score import remove_rumble
     from filmmaker.render.audio import loudness, resample
-    from filmmaker.score import remove_rumble
 
     for node in nodes:
         pc = work.plan.cues[node.args["cue"]]
@@ -108,8 +108,8 @@ def make(work, node: Node) -> dict:
     import numpy as np
 
     from filmmaker.errors import RenderError
+    from filmmaker.graph.score import MUSIC_LUFS, hit_offset
     from filmmaker.render.mix import fit_and_arrange
-    from filmmaker.score import MUSIC_LUFS, hit_offset
 
     pc = work.plan.cues[node.args["cue"]]
     cue = pc.cue

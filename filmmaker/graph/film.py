@@ -169,6 +169,6 @@ def _seed(plan: Plan, ps: PlannedShot) -> int | None:
     imagery = getattr(plan.screenplay, "imagery", None)
     if ps.shot.picture.kind != "prompt" or imagery is None or not imagery.model:
         return None
-    from filmmaker.imagery import generation
+    from filmmaker.graph.prompts import generation
 
     return generation(plan, ps, imagery).seed

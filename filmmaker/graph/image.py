@@ -7,7 +7,7 @@ import dataclasses
 
 from filmmaker.cache import content_key
 from filmmaker.graph.node import Node
-from filmmaker.imagery import generation
+from filmmaker.graph.prompts import generation
 from filmmaker.plan import Plan, PlannedShot
 
 VERSION = 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from filmmaker.cache import content_key
-from filmmaker.direction import parse_parenthetical
 from filmmaker.graph.node import Node
 from filmmaker.plan import PlannedLine
+from filmmaker.screenplay.direction import parse_parenthetical
 
 VERSION = 6
 
@@ -22,7 +22,7 @@ def line_node(pl: PlannedLine, engine_identity: dict) -> Node:
 
 
 def make(work, node: Node) -> dict:
-    from filmmaker.voices import speak
+    from filmmaker.render.voice import speak
 
     pl = work.plan.shots[node.args["shot"]].lines[node.args["index"]]
     direction, _ = parse_parenthetical(pl.line.parenthetical)

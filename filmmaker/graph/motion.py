@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from filmmaker.cache import content_key
 from filmmaker.graph.node import Node
-from filmmaker.imagery import shot_seed
+from filmmaker.graph.prompts import shot_seed
 from filmmaker.plan import Plan, PlannedShot
 
 VERSION = 1

@@ -79,7 +79,7 @@ def cuesheet_node(cues: list[Node], timing: Node, target: Path) -> Node:
 
 
 def make_cuesheet(work, node: Node) -> dict:
-    from filmmaker.score import cue_sheet
+    from filmmaker.graph.score import cue_sheet
 
     timing = work.timing(node.args["timing"])
     records = {}

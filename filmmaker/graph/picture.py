@@ -5,8 +5,8 @@ frames are read, and swapped, as its segment is encoded."""
 from __future__ import annotations
 
 from filmmaker.cache import content_key
-from filmmaker.facecast import face_jobs
-from filmmaker.facecast import key_fields as face_key_fields
+from filmmaker.graph.faces import face_jobs
+from filmmaker.graph.faces import key_fields as face_key_fields
 from filmmaker.graph.node import Node
 from filmmaker.plan import Plan, PlannedShot
 
@@ -68,7 +68,7 @@ def make(work, node: Node) -> dict:
 
 
 def swap_faces(work, ps: PlannedShot, image):
-    from filmmaker.faceswap import swap_still
+    from filmmaker.render.faceswap import swap_still
 
     jobs = face_jobs(work.plan, ps)
     image, scores = swap_still(work.face_engine, image, jobs, work.actor_faces(jobs))

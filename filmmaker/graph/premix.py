@@ -82,8 +82,8 @@ def make(work, node: Node) -> dict:
     import numpy as np
 
     from filmmaker.graph.line import load_line
+    from filmmaker.graph.score import cue_spans
     from filmmaker.render.pieces import measure_blocks, premix
-    from filmmaker.score import cue_spans
 
     plan, timing = work.plan, work.timing(node.args["timing"])
     first, last = node.args["shots"]

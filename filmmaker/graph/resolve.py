@@ -16,7 +16,7 @@ from typing import Any
 from filmmaker.backends.face import FACE_ENGINE_VERSION
 from filmmaker.cache import Cache, FileHashes, content_key
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
-from filmmaker.facecast import face_jobs
+from filmmaker.graph.faces import face_jobs
 from filmmaker.graph.sources import Source, resolve_sources
 from filmmaker.plan import Plan, PlannedShot, shot_problem
 

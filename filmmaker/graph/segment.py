@@ -4,8 +4,8 @@ outside any dissolve), or a dissolve between two shots. An unchanged shot is nev
 from __future__ import annotations
 
 from filmmaker.cache import content_key
-from filmmaker.facecast import face_jobs
-from filmmaker.facecast import key_fields as face_key_fields
+from filmmaker.graph.faces import face_jobs
+from filmmaker.graph.faces import key_fields as face_key_fields
 from filmmaker.graph.node import Node
 from filmmaker.graph.timing import RATE
 from filmmaker.plan import Plan, PlannedShot
@@ -88,7 +88,7 @@ def frames_of(work, ps: PlannedShot, timing, args: dict):
     if picture.kind == "footage":
         swapper = None
         if ps.shot.faces:
-            from filmmaker.faceswap import ShotSwapper
+            from filmmaker.render.faceswap import ShotSwapper
 
             jobs = face_jobs(work.plan, ps)
             swapper = ShotSwapper(work.face_engine, jobs, work.actor_faces(jobs), float(work.enc.fps), frames)

@@ -17,8 +17,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from filmmaker.render.audio import (RATE, _interpolator, _limiter_gain, _program_peaks, _weighted_power, duck_envelope,
-                                    place)
+from filmmaker.render.audio import (
+    RATE,
+    _interpolator,
+    _limiter_gain,
+    _program_peaks,
+    _weighted_power,
+    duck_envelope,
+    place,
+)
 
 SUB_BLOCK = RATE // 10  # 100 ms: a quarter of BS.1770's 400 ms gating block, its hop
 BLOCK_SUBS = 4  # sub-blocks per gating block (75% overlap)

@@ -7,8 +7,6 @@ so one run lists everything that is wrong.
 
 from __future__ import annotations
 
-import difflib
-import math
 import os
 import re
 from fractions import Fraction
@@ -27,9 +25,9 @@ from filmmaker.screenplay.model import (
     DEVICES,
     FACE_HINTS,
     FIT_MODES,
-    MOTIONS,
     LOUDNESS_TARGETS,
     MOODS,
+    MOTIONS,
     PICTURE_KINDS,
     Actor,
     Cue,
@@ -47,13 +45,13 @@ from filmmaker.screenplay.model import (
     Transition,
     VoiceSpec,
 )
+from filmmaker.screenplay.reader import NodeReader, describe, did_you_mean, fmt, is_null, position, scalar_number
 from filmmaker.screenplay.yamlsafe import compose_yaml
 
 VOICE_ENGINES = ("piper", "espeak", "coqui")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 MAX_SECONDS = 3600.0
 CUE_SOURCES = ("mood", "file", "generate")
 CUE_KEYS = ("from", "to", *CUE_SOURCES, "style", "track", "duration", "seed", "model", "volume", "fade_in",
@@ -73,151 +71,7 @@ def parse_screenplay(text: str, path: str | os.PathLike) -> Screenplay:
     return _Reader(path).screenplay(compose_yaml(path, text))
 
 
-def did_you_mean(word: str, choices) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
-def _pos(node: yaml.Node) -> Pos:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-class _Reader:
-    def __init__(self, path: Path):
-        self.path = path
-        self.root = path.parent
-        self.problems: list[Problem] = []
-
-    # -- reporting -------------------------------------------------------------------------
-
-    def fail(self, node: yaml.Node, field: str, message: str) -> None:
-        line, col = _pos(node)
-        self.problems.append(Problem(self.path, line, col, field, message))
-
-    # -- typed readers: each returns a usable value even after reporting a problem ---------
-
-    def mapping(self, node: yaml.Node, field: str, allowed: tuple[str, ...],
-                required: tuple[str, ...] = ()) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, field, f"expected a mapping of {', '.join(allowed)}, got {_describe(node)}")
-            return {}
-        out: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str):
-                self.fail(key_node, field, "keys must be plain text")
-                continue
-            if key in out:
-                self.fail(key_node, _join(field, key), "given twice; keep one")
-            elif key not in allowed:
-                self.fail(key_node, _join(field, key),
-                          f"unknown key{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
-            else:
-                out[key] = value_node
-        for key in required:
-            if key not in out:
-                self.fail(node, field or "(top level)", f"missing required key {key!r}")
-        return out
-
-    def table(self, node: yaml.Node, field: str) -> list[tuple[yaml.Node, yaml.Node]]:
-        """A mapping with free-form keys (actor ids, role names)."""
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, field, f"expected a mapping, got {_describe(node)}")
-            return []
-        seen: set[str] = set()
-        pairs = []
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or not key_node.value:
-                self.fail(key_node, field, "keys must be plain text")
-                continue
-            if key_node.value in seen:
-                self.fail(key_node, _join(field, key_node.value), "given twice; keep one")
-                continue
-            seen.add(key_node.value)
-            pairs.append((key_node, value_node))
-        return pairs
-
-    def sequence(self, node: yaml.Node, field: str) -> list[yaml.Node]:
-        if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, field, f"expected a list (items starting with '- '), got {_describe(node)}")
-            return []
-        return list(node.value)
-
-    def text(self, node: yaml.Node, field: str, default: str = "") -> str:
-        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
-            self.fail(node, field, f"expected text, got {_describe(node)}")
-            return default
-        if not node.value.strip():
-            self.fail(node, field, "must not be empty")
-            return default
-        return node.value.strip()
-
-    def number(self, node: yaml.Node, field: str, default: float, *, low: float | None = None,
-               high: float | None = None, positive: bool = False) -> float:
-        value = _scalar_number(node)
-        if value is None:
-            self.fail(node, field, f"expected a number, got {_describe(node)}")
-            return default
-        if positive and value <= 0:
-            self.fail(node, field, f"must be greater than 0, got {_fmt(value)}")
-            return default
-        if (low is not None and value < low) or (high is not None and value > high):
-            self.fail(node, field, f"must be between {_fmt(low)} and {_fmt(high)}, got {_fmt(value)}")
-            return default
-        return value
-
-    def integer(self, node: yaml.Node, field: str, default: int, low: int, high: int) -> int:
-        value = _scalar_number(node)
-        if value is None or value != int(value):
-            self.fail(node, field, f"expected a whole number, got {_describe(node)}")
-            return default
-        if not low <= value <= high:
-            self.fail(node, field, f"must be between {low} and {high}, got {int(value)}")
-            return default
-        return int(value)
-
-    def boolean(self, node: yaml.Node, field: str, default: bool) -> bool:
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
-            return node.value.lower() in ("true", "yes", "on")
-        self.fail(node, field, f"expected true or false, got {_describe(node)}")
-        return default
-
-    def choice(self, node: yaml.Node, field: str, choices: tuple[str, ...], default: str) -> str:
-        value = self.text(node, field, default)
-        if value not in choices:
-            self.fail(node, field, f"{value!r} is not one of {', '.join(choices)}{did_you_mean(value, choices)}")
-            return default
-        return value
-
-    def identifier(self, node: yaml.Node, field: str) -> str | None:
-        value = self.text(node, field)
-        if value and not ID_PATTERN.match(value):
-            self.fail(node, field, f"{value!r} is not a valid id: use letters, digits, '_', '-' "
-                      "or '.', starting with a letter or digit, at most 32 characters")
-            return None
-        return value or None
-
-    def file(self, node: yaml.Node, field: str, suffixes: set[str], what: str) -> Path | None:
-        value = self.text(node, field)
-        if not value:
-            return None
-        path = (self.root / value).resolve()
-        if path.suffix.lower() not in suffixes:
-            self.fail(node, field, f"{value!r} does not look like {what} (expected one of "
-                      f"{', '.join(sorted(suffixes))})")
-            return None
-        if not path.is_file():
-            hint = f" (did you mean {m!r}?)" if (m := _near_file(path)) else ""
-            self.fail(node, field, f"file not found: {value!r}, looked for {path}{hint}; paths are "
-                      "relative to the screenplay's folder")
-            return None
-        if not os.access(path, os.R_OK):
-            self.fail(node, field, f"file is not readable: {path}; check its permissions")
-            return None
-        return path
-
-    # -- the screenplay ----------------------------------------------------------------------
-
+class _Reader(NodeReader):
     def screenplay(self, root: yaml.Node) -> Screenplay:
         top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap",
                                        "imagery", "music", "mix"),
@@ -265,7 +119,7 @@ class _Reader:
             voice = self.voice(m["voice"], f"{field}.voice") if "voice" in m else VoiceSpec()
             look = self.text(m["look"], f"{field}.look") or None if "look" in m else None
             if actor_id:
-                actors[actor_id] = Actor(actor_id, voice, face, look, pos={"": _pos(key_node)})
+                actors[actor_id] = Actor(actor_id, voice, face, look, pos={"": position(key_node)})
         return actors
 
     def voice(self, node: yaml.Node, field: str) -> VoiceSpec:
@@ -286,8 +140,8 @@ class _Reader:
                               "Coqui model's config.json and checkpoint there, or give a model name")
                 model = str(path)
         speaker: int | str | None = None
-        if "speaker" in m and not _is_null(m["speaker"]):
-            if _scalar_number(m["speaker"]) is not None or engine != "coqui":
+        if "speaker" in m and not is_null(m["speaker"]):
+            if scalar_number(m["speaker"]) is not None or engine != "coqui":
                 speaker = self.integer(m["speaker"], f"{field}.speaker", 0, 0, 10_000)
             else:
                 speaker = self.text(m["speaker"], f"{field}.speaker") or None
@@ -311,7 +165,7 @@ class _Reader:
                 self.fail(value_node, f"cast.{role}", f"actor {actor!r} is not in `actors`"
                           f"{did_you_mean(actor, actors)}; known actors: {known}")
             cast[role] = actor
-            where[role] = _pos(key_node)
+            where[role] = position(key_node)
         return cast, where
 
     def scenes(self, node: yaml.Node, cast: dict[str, str]) -> tuple[Scene, ...]:
@@ -344,14 +198,14 @@ class _Reader:
                 else:
                     shot_ids[shot.id] = f"{field}.shots[{hi}]"
                 shots.append(shot)
-            scenes.append(Scene(scene_id, heading, tuple(shots), pos={"": _pos(scene_node)}))
+            scenes.append(Scene(scene_id, heading, tuple(shots), pos={"": position(scene_node)}))
         return tuple(scenes)
 
     def shot(self, node: yaml.Node, field: str, default_id: str, cast: dict[str, str]) -> Shot:
         m = self.mapping(node, field, ("id", "picture", "camera", "lines", "duration", "transition", "faces"),
                          required=("picture",))
-        pos = {key: _pos(value) for key, value in m.items()}
-        pos[""] = _pos(node)
+        pos = {key: position(value) for key, value in m.items()}
+        pos[""] = position(node)
         shot_id = (self.identifier(m["id"], f"{field}.id") if "id" in m else None) or default_id
         picture = self.picture(m["picture"], f"{field}.picture") if "picture" in m else Picture("card", "")
         camera = self.choice(m["camera"], f"{field}.camera", CAMERA_MOVES, "static") if "camera" in m else "static"
@@ -362,12 +216,12 @@ class _Reader:
             d = m["duration"]
             if isinstance(d, yaml.ScalarNode) and d.value == "auto":
                 duration = None
-            elif _scalar_number(d) is None:
-                self.fail(d, f"{field}.duration", f"expected `auto` or a number of seconds, got {_describe(d)}")
+            elif scalar_number(d) is None:
+                self.fail(d, f"{field}.duration", f"expected `auto` or a number of seconds, got {describe(d)}")
             else:
                 duration = self.number(d, f"{field}.duration", 3.0, positive=True)
                 if duration > MAX_SECONDS:
-                    self.fail(d, f"{field}.duration", f"{_fmt(duration)} s is longer than an hour; "
+                    self.fail(d, f"{field}.duration", f"{fmt(duration)} s is longer than an hour; "
                               "split the shot")
         transition = self.transition(m["transition"], f"{field}.transition") if "transition" in m else Transition()
         faces = self.faces(m["faces"], f"{field}.faces", cast, picture) if "faces" in m else ()
@@ -418,7 +272,7 @@ class _Reader:
         start = self.number(m["in"], f"{field}.in", 0.0, low=0, high=MAX_SECONDS) if "in" in m else 0.0
         end = self.number(m["out"], f"{field}.out", 0.0, low=0, high=MAX_SECONDS) if "out" in m else None
         if end is not None and end <= start:
-            self.fail(m["out"], f"{field}.out", f"out-point {_fmt(end)} s must come after the in-point {_fmt(start)} s")
+            self.fail(m["out"], f"{field}.out", f"out-point {fmt(end)} s must come after the in-point {fmt(start)} s")
             end = None
         keep_audio = self.boolean(m["keep_audio"], f"{field}.keep_audio", False) if "keep_audio" in m else False
         anchor = self.choice(m["anchor"], f"{field}.anchor", tuple(ANCHORS), "auto") if "anchor" in m else "auto"
@@ -469,8 +323,8 @@ class _Reader:
         }
         if motion_size:
             settings["motion_size"] = motion_size
-        pos = {key: _pos(value) for key, value in m.items()}
-        pos[""] = _pos(node)
+        pos = {key: position(value) for key, value in m.items()}
+        pos[""] = position(node)
         return Imagery(model, model_path, size=size, motion_model=motion_model, motion_model_path=motion_model_path,
                        pos=pos, **settings)
 
@@ -490,7 +344,7 @@ class _Reader:
             dims = [int(v) for v in node.value.split("x")]
             dims = dims * 2 if len(dims) == 1 else dims
         else:
-            self.fail(node, field, f"expected a size like 512x768, got {_describe(node)}")
+            self.fail(node, field, f"expected a size like 512x768, got {describe(node)}")
             return None
         if any(not 64 <= d <= 4096 or d % 8 for d in dims):
             self.fail(node, field, f"{dims[0]}x{dims[1]}: each side must be a multiple of 8 between 64 and 4096")
@@ -500,7 +354,7 @@ class _Reader:
     def line(self, node: yaml.Node, field: str, cast: dict[str, str]) -> Line:
         m = self.mapping(node, field, ("speaker", "text", "parenthetical", "pause_before", "pause_after"),
                          required=("speaker", "text"))
-        pos = {key: _pos(value) for key, value in m.items()}
+        pos = {key: position(value) for key, value in m.items()}
         speaker = self.text(m["speaker"], f"{field}.speaker") if "speaker" in m else ""
         if speaker and speaker not in cast:
             known = ", ".join(sorted(cast)) or "none"
@@ -533,8 +387,8 @@ class _Reader:
     def cue(self, node: yaml.Node, field: str, shot_index: dict[str, int],
             scene_ends: dict[str, tuple[str, str]], moods: tuple[str, ...]) -> Cue:
         m = self.mapping(node, field, CUE_KEYS, required=("from", "to"))
-        pos = {key: _pos(value) for key, value in m.items()}
-        pos[""] = _pos(node)
+        pos = {key: position(value) for key, value in m.items()}
+        pos[""] = position(node)
         ends = {}
         for end, which in (("from", 0), ("to", 1)):
             if end in m:
@@ -584,8 +438,8 @@ class _Reader:
         values = {key: self.number(m[key], f"{field}.{key}", 0.0, low=low, high=high)
                   for key, (low, high) in numbers.items() if key in m}
         if "out" in values and values["out"] <= values.get("in", 0.0):
-            self.fail(m["out"], f"{field}.out", f"out-point {_fmt(values['out'])} s must come after the in-point "
-                      f"{_fmt(values.get('in', 0.0))} s")
+            self.fail(m["out"], f"{field}.out", f"out-point {fmt(values['out'])} s must come after the in-point "
+                      f"{fmt(values.get('in', 0.0))} s")
             del values["out"]
         renamed = {"in": "start", "out": "stop"}
         opt.update({renamed.get(key, key): value for key, value in values.items()})
@@ -649,48 +503,3 @@ def _library_moods(folders: tuple[Path, ...]) -> tuple[str, ...]:
     for folder in folders:
         extra += [folder.name] + sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     return tuple(dict.fromkeys([*MOODS, *extra]))
-
-
-def _join(field: str, key: str) -> str:
-    return f"{field}.{key}" if field else key
-
-
-def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
-
-
-def _scalar_number(node: yaml.Node) -> float | None:
-    if not isinstance(node, yaml.ScalarNode) or node.tag not in (
-            "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-        return None
-    try:  # YAML 1.1 numbers too (017 octal, 1:30 sexagesimal), read as the safe loader reads them
-        value = float(yaml.safe_load(node.value))
-    except (ValueError, TypeError, yaml.YAMLError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node.tag == "tag:yaml.org,2002:null":
-        return "nothing"
-    if node.tag.endswith(("int", "float")) and _scalar_number(node) is None:
-        return f"{node.value!r}, which is not a finite number"
-    kind = {"int": "number", "float": "number", "bool": "true/false"}.get(node.tag.rsplit(":", 1)[-1], "text")
-    return f"{kind} {node.value!r}"
-
-
-def _fmt(value: Any) -> str:
-    return "%g" % value if isinstance(value, float) else str(value)
-
-
-def _near_file(path: Path) -> str | None:
-    try:
-        names = os.listdir(path.parent)
-    except OSError:
-        return None
-    match = difflib.get_close_matches(path.name, names, n=1, cutoff=0.7)
-    return match[0] if match else None

@@ -220,8 +220,8 @@ def test_a_lost_face_fades_out_and_back_in_never_freezing(stand_in_footage):
 
 def test_a_reference_photo_picks_its_stand_in_among_several(stand_in_footage, tmp_path):
     from filmmaker.backends.face import open_face_engine
-    from filmmaker.facecast import FaceJob
-    from filmmaker.faceswap import ShotSwapper
+    from filmmaker.graph.faces import FaceJob
+    from filmmaker.render.faceswap import ShotSwapper
 
     reference = tmp_path / "stand-in.png"
     frame = _frames(stand_in_footage, 1)[0]

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import soundfile
+from speech import edit_distance, make_recognizer, words  # tests/speech.py
 
 from filmmaker.build import build_film
 from filmmaker.plan import plan_film
 from filmmaker.render.audio import RATE
 from filmmaker.render.ffmpeg import decode_audio, ffmpeg_exe
 from filmmaker.screenplay import load_screenplay
-from speech import edit_distance, make_recognizer, words  # tests/speech.py
 
 
 def ebur128(film: Path) -> tuple[float, float]:

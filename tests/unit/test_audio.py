@@ -439,8 +439,8 @@ def real_mix(stock):
     """Three of the example's lines, spoken by piper, over the example's calm cue (volume 0.45), mixed."""
     from filmmaker.backends.voice import open_voice
     from filmmaker.cache import file_sha256
+    from filmmaker.render.voice import speak
     from filmmaker.screenplay.model import VoiceSpec
-    from filmmaker.voices import speak
 
     audio, bpm = stock
     n = 20 * RATE

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from speech import edit_distance, make_recognizer, semitones, words, yin  # tests/speech.py
 
 from filmmaker.backends.voice import open_voice
 from filmmaker.cache import file_sha256
 from filmmaker.render.audio import RATE
 from filmmaker.render.spectral import FRAME, envelope
+from filmmaker.render.voice import speak
 from filmmaker.screenplay import load_screenplay
 from filmmaker.screenplay.model import VoiceSpec
-from filmmaker.voices import speak
-from speech import edit_distance, make_recognizer, semitones, words, yin  # tests/speech.py
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "the-launch.yaml"
 

@@ -11,18 +11,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from speech import semitones, yin  # tests/speech.py
 
 from filmmaker.backends.voice import open_voice
 from filmmaker.build import unknown_directions
 from filmmaker.cache import file_sha256
-from filmmaker.direction import (DASH_PAUSE, DIRECTIONS, ELLIPSIS_PAUSE, SYNONYMS, Direction,
-                                 parse_parenthetical, split_pauses)
 from filmmaker.plan import GAP, LEAD_IN, TAIL, plan_film, time_film
 from filmmaker.render.audio import DIALOGUE_LUFS, RATE, loudness
+from filmmaker.render.voice import speak
 from filmmaker.screenplay import parse_screenplay
+from filmmaker.screenplay.direction import (
+    DASH_PAUSE,
+    DIRECTIONS,
+    ELLIPSIS_PAUSE,
+    SYNONYMS,
+    Direction,
+    parse_parenthetical,
+    split_pauses,
+)
 from filmmaker.screenplay.model import VoiceSpec
-from filmmaker.voices import speak
-from speech import semitones, yin  # tests/speech.py
 
 SENTENCE = "Cold is normal before a night launch, so check the fuel lines."
 SILENT_DBFS = -50.0

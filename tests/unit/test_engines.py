@@ -13,8 +13,8 @@ from filmmaker.backends.voice import check_sample, open_voice
 from filmmaker.cache import file_sha256
 from filmmaker.errors import ResolveError
 from filmmaker.render.audio import RATE, loudness
+from filmmaker.render.voice import speak
 from filmmaker.screenplay.model import VoiceSpec
-from filmmaker.voices import speak
 
 LINE = "We are go for launch."
 

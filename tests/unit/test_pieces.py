@@ -13,8 +13,16 @@ from scipy.signal import butter, sosfilt
 from filmmaker.render.audio import RATE, duck_envelope, loudness, true_peak_db
 from filmmaker.render.cuefit import fit_cue_chunks
 from filmmaker.render.mix import fit_and_arrange
-from filmmaker.render.pieces import (SUB_BLOCK, StreamingLimiter, duck_reach, limit_whole, measure_blocks, premix,
-                                     programme_gain, programme_loudness)
+from filmmaker.render.pieces import (
+    SUB_BLOCK,
+    StreamingLimiter,
+    duck_reach,
+    limit_whole,
+    measure_blocks,
+    premix,
+    programme_gain,
+    programme_loudness,
+)
 
 DUCK, ATTACK, RELEASE = -12.0, 0.08, 0.45
 

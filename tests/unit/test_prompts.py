@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from filmmaker.errors import ScreenplayError
-from filmmaker.imagery import compose_prompt, describe_heading, generation, shot_seed
+from filmmaker.graph.prompts import compose_prompt, describe_heading, generation, shot_seed
 from filmmaker.plan import plan_film
 from filmmaker.screenplay.load import parse_screenplay
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from filmmaker.graph.score import cue_spans, overlap_adjacent
 from filmmaker.plan import plan_film, time_film
 from filmmaker.render.audio import RATE
 from filmmaker.render.mix import arrange, fit_and_arrange, fit_cue
-from filmmaker.score import cue_spans, overlap_adjacent
 from filmmaker.screenplay.load import parse_screenplay
 
 BPM = 100.0

@@ -10,13 +10,13 @@ import sys
 import numpy as np
 import pytest
 import soundfile
+from test_score_fit import accented_track  # tests/unit/test_score_fit.py
 
 from filmmaker.backends.music.library import file_track, folder_tracks, library, pick, with_measurements
 from filmmaker.backends.music.stock import LICENCE, bundled
 from filmmaker.backends.music.tempo import estimate_key, estimate_tempo
 from filmmaker.errors import ResolveError
 from filmmaker.render.audio import RATE
-from test_score_fit import accented_track  # tests/unit/test_score_fit.py
 
 
 def chord_progression(seconds: float = 8.0) -> np.ndarray:

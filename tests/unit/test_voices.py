@@ -11,8 +11,8 @@ import yaml
 from filmmaker.backends.voice import open_voice
 from filmmaker.cache import file_sha256
 from filmmaker.render.audio import RATE, loudness, trim_silence, true_peak_db
+from filmmaker.render.voice import speak
 from filmmaker.screenplay.model import VoiceSpec
-from filmmaker.voices import speak
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "the-launch.yaml"
 SENTENCE = "Then we fly tonight. Tell the crew to get some sleep."

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from filmmaker.backends.imagery import ImageModel
 from filmmaker.errors import ResolveError
-from filmmaker.imagery import Generation
+
+if TYPE_CHECKING:
+    from filmmaker.graph.prompts import Generation
 
 
 def _load(model: ImageModel, device: str, loader: str, what: str):

@@ -11,31 +11,13 @@ the track (see `tempo.py`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
+from filmmaker.backends.music.track import STYLES, Track, pick, style_of  # noqa: F401 (part of this module's interface)
 from filmmaker.errors import ResolveError
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
-STYLES = ("acoustic", "electronic")
 _LICENCE_FILES = ("LICENSE", "LICENCE", "LICENSE.txt", "LICENCE.txt", "LICENSE.md", "LICENCE.md")
-
-
-@dataclass(frozen=True)
-class Track:
-    name: str
-    mood: str
-    path: Path
-    bpm: float | None
-    key: str | None
-    licence: str
-    style: str = "acoustic"
-    downbeat: float = 0.0  # seconds from the file's start to its first bar line
-    source: str = "library"  # where bpm came from: library, sidecar, measured, none (not yet measured)
-
-
-def style_of(name: str) -> str:
-    return "electronic" if "electronic" in name.lower() else "acoustic"
 
 
 def read_sidecar(path: Path) -> dict:
@@ -95,26 +77,6 @@ def library(folders: tuple[Path, ...] = ()) -> tuple[Track, ...]:
 
 def moods(folders: tuple[Path, ...] = ()) -> list[str]:
     return sorted({track.mood for track in library(folders)})
-
-
-def pick(tracks: tuple[Track, ...], mood: str, name: str | None = None, style: str | None = None) -> Track:
-    """The named track in `mood` (and `style`), or the first such (stable: library order)."""
-    in_mood = [t for t in tracks if t.mood == mood]
-    candidates = [t for t in in_mood if style is None or t.style == style]
-    if not candidates:
-        if in_mood:
-            raise ResolveError(f"no {style} tracks for mood {mood!r}; its tracks are "
-                               f"{', '.join(sorted({t.style for t in in_mood}))}: drop `style` or change it")
-        known = ", ".join(sorted({t.mood for t in tracks}))
-        raise ResolveError(f"no tracks for mood {mood!r}; moods with tracks: {known}. Add audio files "
-                           f"under <library folder>/{mood}/ or pick another mood")
-    if name is None:
-        return candidates[0]
-    for track in candidates:
-        if track.name == name:
-            return track
-    names = ", ".join(t.name for t in candidates)
-    raise ResolveError(f"no track {name!r} in mood {mood!r}; choose one of: {names}")
 
 
 def with_measurements(track: Track) -> Track:

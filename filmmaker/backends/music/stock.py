@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from importlib import metadata
 
-from filmmaker.backends.music.library import Track, style_of
+from filmmaker.backends.music.track import Track, pick, style_of
 from filmmaker.errors import ResolveError
 
 LICENCE = "MIT (immich-memories-music; generated with ACE-Step 1.5, no third-party material)"
@@ -39,6 +39,4 @@ def bundled() -> tuple[Track, ...]:
 
 def pick_track(mood: str, name: str | None) -> Track:
     """The named bundled track in `mood`, or the mood's first (stable: sorted by name)."""
-    from filmmaker.backends.music.library import pick
-
     return pick(bundled(), mood, name)

@@ -1,7 +1,7 @@
 """Voice engines behind one small interface, chosen by `voice.engine` in the screenplay.
 
 An engine speaks plain text at a given tempo; everything else (pitch, timbre, direction,
-levels) is done the same way for all engines in `filmmaker.voices`.
+levels) is done the same way for all engines in `filmmaker.render.voice`.
 """
 
 from __future__ import annotations

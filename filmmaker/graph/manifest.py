@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from filmmaker.backends.face import FACE_ENGINE_VERSION
 from filmmaker.cache import atomic_write_bytes, content_key
-from filmmaker.facecast import face_jobs
-from filmmaker.facecast import key_fields as face_key_fields
+from filmmaker.graph.faces import face_jobs
+from filmmaker.graph.faces import key_fields as face_key_fields
 
 if TYPE_CHECKING:
     from filmmaker.plan import PlannedShot, Timing

@@ -8,11 +8,14 @@ this module only decides what to swap and keeps score.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from filmmaker.backends.face import FaceEngine
-from filmmaker.facecast import FaceJob
+
+if TYPE_CHECKING:
+    from filmmaker.graph.faces import FaceJob
 
 IDENTITY_SAMPLES = 5  # frames per shot whose faces are embedded for the identity check
 

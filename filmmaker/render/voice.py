@@ -15,9 +15,9 @@ import unicodedata
 import numpy as np
 
 from filmmaker.backends.voice import VoiceEngine
-from filmmaker.direction import Direction, split_pauses
 from filmmaker.render.audio import DIALOGUE_LUFS, RATE, fade, normalize, resample, trim_silence
 from filmmaker.render.spectral import shift_formants, whisper
+from filmmaker.screenplay.direction import Direction, split_pauses
 from filmmaker.screenplay.model import VoiceSpec
 
 EDGE_FADE = 0.012  # seconds: no line starts or ends with a click
