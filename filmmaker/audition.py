@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from filmmaker.errors import FilmmakerError
+from filmmaker.render.levels import RATE
 from filmmaker.screenplay.model import Screenplay, Transition
 
-RATE = 48_000
 MAX_CANDIDATES = 4
 
 

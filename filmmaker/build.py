@@ -18,8 +18,6 @@ from filmmaker.export import ExportOptions
 from filmmaker.plan import Plan, Timing
 from filmmaker.screenplay.direction import DIRECTIONS, parse_parenthetical
 
-RATE = 48_000
-
 
 class Reporter(Protocol):
     """Where progress goes: the CLI draws bars, tests and libraries stay quiet."""
@@ -91,18 +89,19 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
                jobs: int = 1) -> BuildReport:
     """Make the film and what goes with it in `outdir`. `jobs` 1 works in this process; more
     runs that many worker processes (the CLI's default: every core)."""
-    from filmmaker.executors.local import execute
+    from filmmaker.executors.local import LocalExecutor
     from filmmaker.graph.manifest import write_manifest
     from filmmaker.graph.report import fill_report
 
     export = export or ExportOptions()
     report = BuildReport()
     report.warnings.extend(unknown_directions(plan))
-    with _clock(report.stage_seconds, "resolve"):
-        work, film = prepare(plan, outdir, export)
-    report.warnings.extend(work.resolved.warnings)
-    work.file_hash.save()  # workers read the hashes of the inputs rather than hash them again
-    outcome = execute(film.graph, film.targets, work, jobs, reporter, work.spec)
+    with LocalExecutor(jobs) as executor:  # its workers start up while the film is resolved
+        with _clock(report.stage_seconds, "resolve"):
+            work, film = prepare(plan, outdir, export)
+        report.warnings.extend(work.resolved.warnings)
+        work.file_hash.save()  # workers read the hashes of the inputs rather than hash them again
+        outcome = executor.run(film.graph, film.targets, work, reporter)
     fill_report(report, work, film, outcome, outdir, export)
     work.file_hash.save()
     write_manifest(work, film.graph, report)

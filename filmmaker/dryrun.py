@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import asdict, dataclass, field
 
-from filmmaker.build import RATE, prepare
+from filmmaker.build import prepare
 from filmmaker.graph.manifest import changed, read_manifest, shot_inputs
 from filmmaker.plan import Plan, time_film
+from filmmaker.render.levels import RATE
 
 WORDS_PER_SECOND = 2.6  # the bundled voice at rate 1.0, for lines not yet spoken
 # Seconds of work when no earlier build of the project says better (measured on 2 cores, 720p).

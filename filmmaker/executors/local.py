@@ -58,20 +58,44 @@ def plan_work(graph: Graph, targets: list[str], work, outcome: Outcome) -> list[
     return [node for node in graph if node.id in todo]
 
 
-def execute(graph: Graph, targets: list[str], work, jobs: int = 1, reporter=None, spec=None) -> Outcome:
-    """Make what `targets` need. `jobs` 1 runs everything in this process, in order; more runs a
-    pool of that many workers (built from `spec`, a WorkshopSpec)."""
-    outcome = Outcome()
-    todo = plan_work(graph, targets, work, outcome)
-    totals: dict[str, int] = {}
-    for node in todo:
-        totals[node.kind] = totals.get(node.kind, 0) + 1
-    if reporter is not None:
-        for kind, total in totals.items():
-            reporter.stage(kind, total)
-    with (_InlinePools(work) if jobs <= 1 else _Pools(spec, jobs)) as pools:
-        _run(todo, work, pools, outcome, reporter)
-    return outcome
+class LocalExecutor:
+    """`with LocalExecutor(jobs) as executor: ... executor.run(graph, targets, work)`. With more than
+    one job the workers are started on entering, so they load their libraries while the caller
+    resolves the film; `jobs` 1 makes everything in this process, in order."""
+
+    def __init__(self, jobs: int = 1):
+        self.jobs = jobs
+        self._pools: _Pools | None = None
+
+    def __enter__(self) -> LocalExecutor:
+        if self.jobs > 1:
+            self._pools = _Pools(self.jobs)
+            self._pools.warm()
+        return self
+
+    def run(self, graph: Graph, targets: list[str], work, reporter=None) -> Outcome:
+        outcome = Outcome()
+        todo = plan_work(graph, targets, work, outcome)
+        totals: dict[str, int] = {}
+        for node in todo:
+            totals[node.kind] = totals.get(node.kind, 0) + 1
+        if reporter is not None:
+            for kind, total in totals.items():
+                reporter.stage(kind, total)
+        if self._pools is not None:
+            self._pools.use(work.spec)
+        _run(todo, work, self._pools or _InlinePools(work), outcome, reporter)
+        return outcome
+
+    def __exit__(self, *exc_info) -> None:
+        if self._pools is not None:
+            self._pools.close(*exc_info)
+
+
+def execute(graph: Graph, targets: list[str], work, jobs: int = 1, reporter=None) -> Outcome:
+    """Make what `targets` need, on `jobs` processes (1: this one)."""
+    with LocalExecutor(jobs) as executor:
+        return executor.run(graph, targets, work, reporter)
 
 
 def _timed(fn, *args):
@@ -138,33 +162,42 @@ def _run(todo: list[Node], work, pools, outcome: Outcome, reporter) -> None:
 
 
 class _Pools:
-    """The general worker pool and one single-worker pool per heavy model, started on first use.
+    """The general worker pool and one single-worker pool per heavy model.
 
     Workers are spawned (not forked: the scheduler may hold threads and locks) and die with it.
     What they work on is read from a file of the build's WorkshopSpec that each loads once, so
     a task carries only its nodes. On any error or interrupt every worker is stopped, and each
-    removes what it was writing."""
+    removes what it was writing; workers that were never given work are stopped at once."""
 
-    def __init__(self, spec, jobs: int):
+    def __init__(self, jobs: int):
         self.jobs = jobs
         self.pools: dict[str, ProcessPoolExecutor] = {}
-        self.spec_file = _write_spec(spec)
+        self.spec_file: Path | None = None
+        self.worked = False
 
-    def submit(self, lane: str, nodes: list[Node]) -> Future:
+    def _pool(self, lane: str) -> ProcessPoolExecutor:
         if lane not in self.pools:
             import multiprocessing
 
-            context = multiprocessing.get_context("spawn")
-            self.pools[lane] = ProcessPoolExecutor(self.jobs if lane == WORKER else 1, context, _init_worker)
-        return self.pools[lane].submit(_work, str(self.spec_file), nodes)
+            self.pools[lane] = ProcessPoolExecutor(self.jobs if lane == WORKER else 1,
+                                                   multiprocessing.get_context("spawn"), _init_worker)
+        return self.pools[lane]
 
-    def __enter__(self) -> _Pools:
-        return self
+    def warm(self) -> None:
+        for _ in range(self.jobs):
+            self._pool(WORKER).submit(_warm)
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def use(self, spec) -> None:
+        self.spec_file = _write_spec(spec)
+
+    def submit(self, lane: str, nodes: list[Node]) -> Future:
+        self.worked = True
+        return self._pool(lane).submit(_work, str(self.spec_file), nodes)
+
+    def close(self, exc_type, exc, tb) -> None:
         try:
             for pool in self.pools.values():
-                if exc_type is None:
+                if exc_type is None and self.worked:
                     pool.shutdown(wait=True)
                     continue
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -174,7 +207,8 @@ class _Pools:
                 for process in list((pool._processes or {}).values()):
                     process.join(timeout=10)
         finally:
-            self.spec_file.unlink(missing_ok=True)
+            if self.spec_file is not None:
+                self.spec_file.unlink(missing_ok=True)
 
 
 def _write_spec(spec) -> Path:
@@ -193,6 +227,12 @@ def _init_worker() -> None:
     from filmmaker.executors import worker
 
     worker.start()
+
+
+def _warm() -> None:
+    from filmmaker.executors import worker
+
+    worker.warm()
 
 
 def _work(spec_file: str, nodes: list[Node]):
@@ -214,8 +254,3 @@ class _InlinePools:
         future.set_result(run_with(self.work, nodes))  # an error propagates here, at once
         return future
 
-    def __enter__(self) -> _InlinePools:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        pass

@@ -20,6 +20,16 @@ def start() -> None:
     _die_with_parent()
 
 
+def warm() -> None:
+    """Load what most nodes need while the scheduler resolves the film."""
+    import cv2  # noqa: F401
+    import numpy  # noqa: F401
+
+    import filmmaker.graph.segment  # noqa: F401
+    import filmmaker.render.shot  # noqa: F401
+    import filmmaker.render.voice  # noqa: F401
+
+
 def _workshop(spec_file: str):
     """The build's Workshop, loaded from its spec file on the first task of that build."""
     if spec_file not in _WORKSHOPS:
@@ -68,6 +78,6 @@ def run_with(work, nodes) -> tuple[dict[str, dict], float]:
     started = time.perf_counter()
     if nodes[0].kind in BATCH_MAKERS:
         results = make_batch(work, nodes)
-    else:
-        results = {nodes[0].id: make_node(work, nodes[0])}
+    else:  # one node, or a heavy engine's nodes made in turn by the worker that holds it (Coqui lines)
+        results = {node.id: make_node(work, node) for node in nodes}
     return results, time.perf_counter() - started

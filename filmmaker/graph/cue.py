@@ -105,11 +105,12 @@ def source_audio(work, node: Node):
 
 
 def make(work, node: Node) -> dict:
+    """The cue's fitted audio, written a chunk at a time: a cue may run for the whole film."""
     import numpy as np
 
     from filmmaker.errors import RenderError
     from filmmaker.graph.score import MUSIC_LUFS, hit_offset
-    from filmmaker.render.mix import fit_and_arrange
+    from filmmaker.render.cuefit import fit_cue_chunks
 
     pc = work.plan.cues[node.args["cue"]]
     cue = pc.cue
@@ -119,13 +120,14 @@ def make(work, node: Node) -> dict:
         audio = audio * np.float32(10 ** ((MUSIC_LUFS - level) / 20))
     if cue.hit and not bpm:
         raise RenderError(f"score[{pc.index}]: the generated music has no steady beat for `hit`; give the cue a `bpm`")
-    fitted, plan = fit_and_arrange(
+    chunks, plan = fit_cue_chunks(
         audio, span.end - span.start, bpm, cue.volume, span.crossfade_in or cue.fade_in,
         span.crossfade_out or cue.fade_out, start=round(cue.start * RATE),
         stop=round(cue.stop * RATE) if cue.stop is not None else None, downbeat=downbeat,
         hit=hit_offset(work.plan, pc, timing, span), end_on_bar=cue.end == "bar",
         power_in=span.crossfade_in is not None, power_out=span.crossfade_out is not None)
     meta = {"source_in": plan.pieces[0].src / RATE, "loops": len(plan.pieces) - 1, "bpm": bpm}
-    with work.cache.put("cue", node.key, ".f32", meta) as tmp:
-        fitted.astype(np.float32).tofile(tmp)
+    with work.cache.put("cue", node.key, ".f32", meta) as tmp, open(tmp, "wb") as out:
+        for chunk in chunks:
+            out.write(np.ascontiguousarray(chunk, np.float32).tobytes())
     return {}

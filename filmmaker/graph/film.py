@@ -22,6 +22,7 @@ from filmmaker.graph.resolve import Resolved
 from filmmaker.graph.segment import body_node, dissolve_node, shot_fields
 from filmmaker.graph.timing import shot_facts, timing_node
 from filmmaker.plan import Plan, PlannedShot
+from filmmaker.render.levels import PROGRAM_PEAK_DB
 
 
 @dataclass
@@ -118,8 +119,6 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
         pieces.append(g[g.add(premix_node(plan, first, last, facts, over, piece_lines, effects, timing))])
     mix_settings = plan.screenplay.mix
     loudness = g[g.add(loudness_node(pieces, mix_settings.target_lufs))]
-    from filmmaker.render.mix import PROGRAM_PEAK_DB  # numpy-free constant lookup would be nicer; see mix
-
     mix = g[g.add(mix_node(pieces, loudness, PROGRAM_PEAK_DB))]
     stem_names = ["dialogue", "music"] + (["effects"] if any(ps.shot.picture.keep_audio for ps in plan.shots)
                                           else [])

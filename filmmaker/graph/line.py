@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 
 from filmmaker.cache import content_key
-from filmmaker.graph.node import Node
+from filmmaker.graph.node import WORKER, Node
 from filmmaker.plan import PlannedLine
 from filmmaker.screenplay.direction import parse_parenthetical
 
 VERSION = 6
+HEAVY_ENGINES = ("coqui",)
 
 
 def line_node(pl: PlannedLine, engine_identity: dict) -> Node:
@@ -18,7 +19,10 @@ def line_node(pl: PlannedLine, engine_identity: dict) -> Node:
     key = content_key({"kind": "line", "v": VERSION, "text": pl.line.text, "engine": engine_identity,
                        "pitch": spec.pitch, "rate": spec.rate, "timbre": spec.timbre,
                        "direction": dataclasses.asdict(direction)})
-    return Node("line", pl.id, key, ".f32", args={"shot": pl.shot_index, "index": pl.index})
+    # a Coqui model is heavy: one worker loads it and speaks all its lines; piper and espeak load in
+    # a moment, so any worker speaks them
+    runs_on = f"voice:{spec.engine}" if spec.engine in HEAVY_ENGINES else WORKER
+    return Node("line", pl.id, key, ".f32", args={"shot": pl.shot_index, "index": pl.index}, runs_on=runs_on)
 
 
 def make(work, node: Node) -> dict:

@@ -14,7 +14,7 @@ from filmmaker.plan import Plan, PlannedCue, Timing
 if TYPE_CHECKING:
     import numpy as np
 
-RATE = 48_000  # as render.audio; not imported from there, so a no-op rebuild never loads numpy
+from filmmaker.render.levels import RATE
 
 # Every source is matched to this loudness before its `volume`: stock masters differ by 4 dB and a
 # generated or user track by anything, so `volume: 1` always means a bed 6 dB under the dialogue

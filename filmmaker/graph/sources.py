@@ -12,8 +12,8 @@ from pathlib import Path
 from filmmaker.cache import Cache, content_key
 from filmmaker.errors import Problem, RenderError, ResolveError
 from filmmaker.plan import Plan, PlannedCue
+from filmmaker.render.levels import RATE
 
-RATE = 48_000  # as render.audio; not imported from there, so a no-op rebuild never loads numpy
 AUDIOINFO_VERSION = 3
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from filmmaker.cache import content_key
 from filmmaker.graph.node import DRIVER, Node
 from filmmaker.plan import Plan, PlannedShot, Timing, time_film
+from filmmaker.render.levels import RATE  # noqa: F401 (shared with the nodes that import it from here)
 
 VERSION = 1
-RATE = 48_000
 
 
 def shot_facts(ps: PlannedShot, line_keys: dict[str, str], footage_seconds: dict[int, float]) -> list:

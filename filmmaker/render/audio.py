@@ -10,10 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-RATE = 48_000
-DIALOGUE_LUFS = -20.0  # each line, before the mix
-PROGRAM_LUFS = -16.0  # the finished film (web delivery)
-PEAK_DBFS = -1.0
+from filmmaker.render.levels import DIALOGUE_LUFS, PEAK_DBFS, PROGRAM_LUFS, RATE  # noqa: F401 (this module's interface)
 
 
 def resample(audio: np.ndarray, rate_in: float, rate_out: int = RATE) -> np.ndarray:

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from filmmaker.render.audio import PROGRAM_LUFS, RATE, duck_envelope, fade, master, place
+from filmmaker.render.levels import PROGRAM_PEAK_DB
 
 LOOP_CROSSFADE = 0.5  # seconds, where a looped cue meets its own start
 END_DECLICK = 0.01  # seconds: the shortest ramp a cue stopped on a bar line ends with
 DUCK_DB = -10.0
 ATTACK, RELEASE = 0.08, 0.45  # seconds: the duck sets in (with look-ahead) and lets go
-# The mix's true-peak ceiling sits 0.5 dB under the -1 dBTP delivery limit: the AAC encoder's
-# own overshoot (measured here at 0.1-0.3 dB on speech over music) must not carry the film past it.
-PROGRAM_PEAK_DB = -1.5
 
 
 def bar_samples(bpm: float | None, rate: int = RATE) -> float | None:
