@@ -79,15 +79,17 @@ def screenplay(folder: Path, model: Path, shots: int, steps: int) -> Path:
 
 
 def through_filmmaker(path: Path) -> float:
-    from filmmaker.build import FilmBuilder
+    from filmmaker.build import prepare
+    from filmmaker.executors.local import execute
     from filmmaker.plan import plan_film
     from filmmaker.screenplay import load_screenplay
 
     plan = plan_film(load_screenplay(path))
-    builder = FilmBuilder(plan)
-    builder.resolve()
+    work, film = prepare(plan)
+    images = [node.id for node in film.graph.of_kind("image")]
+    assert len(images) == len(plan.shots), "every shot should be a generated image"
     started = time.perf_counter()
-    builder.make_images(list(plan.shots))
+    execute(film.graph, images, work)  # in this process: one pipeline load, the images in batches
     return time.perf_counter() - started
 
 
@@ -99,7 +101,7 @@ def direct(path: Path, model: Path, steps: int) -> float:
     from transformers.utils import logging as transformers_logging
 
     from filmmaker.backends.imagery import pick_device
-    from filmmaker.build import FilmBuilder
+    from filmmaker.build import prepare
     from filmmaker.graph.prompts import generation
     from filmmaker.plan import plan_film
     from filmmaker.screenplay import load_screenplay
@@ -110,7 +112,7 @@ def direct(path: Path, model: Path, steps: int) -> float:
     plan = plan_film(load_screenplay(path))
     imagery = plan.screenplay.imagery
     gens = [generation(plan, ps, imagery) for ps in plan.shots]  # the same prompts and seeds
-    builder = FilmBuilder(plan)
+    work, _ = prepare(plan)
     started = time.perf_counter()
     pipe = AutoPipelineForText2Image.from_pretrained(
         model, dtype=torch.float32 if device == "cpu" else torch.float16, local_files_only=True).to(device)
@@ -118,7 +120,7 @@ def direct(path: Path, model: Path, steps: int) -> float:
     for i, gen in enumerate(gens):
         image = pipe(prompt=gen.prompt, num_inference_steps=steps, guidance_scale=0.0,
                      generator=torch.Generator("cpu").manual_seed(gen.seed)).images[0]
-        image.save(builder.state_dir / f"direct-{i}.png")
+        image.save(work.spec.state_dir / f"direct-{i}.png")
     return time.perf_counter() - started
 
 

@@ -27,7 +27,7 @@ def example_lines() -> list[str]:
 
 def in_process(lines: list[str]) -> tuple[float, float, float]:
     """(seconds in all, seconds inside the engine's inference, seconds of speech): what
-    FilmBuilder.make_lines does, opening the voice included."""
+    a build's line nodes do (filmmaker.graph.line.make), opening the voice included."""
     from filmmaker.backends.voice import open_voice
     from filmmaker.cache import file_sha256
     from filmmaker.render.audio import RATE
