@@ -62,7 +62,7 @@ def load_generator():
 
 
 def cli_has_option(command: str, option: str) -> bool:
-    result = subprocess.run([sys.executable, "-m", "filmmaker.cli", command, "--help"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "filmmaker.cli", command, "--help"], check=False, cwd=ROOT,
                             capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
     return option in result.stdout
 
@@ -72,8 +72,10 @@ def measured_build(screenplay: Path, extra: list[str]) -> tuple[float, int]:
     command = [sys.executable, "-c", PEAK_RSS_WRAPPER, sys.executable, "-m", "filmmaker.cli", "build",
                str(screenplay), "--preview", *extra]
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
     seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"the measuring wrapper failed:\n{result.stderr[-3000:]}")
     peak_kib, code = map(int, result.stdout.split()[-2:])
     if code != 0:
         sys.exit(f"build of {screenplay} failed (exit {code}):\n{result.stderr[-3000:]}")
@@ -93,7 +95,7 @@ def film_minutes(film: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, nargs="+", default=[5, 20, 40],
                         help="film lengths to generate and build (default 5 20 40)")
     parser.add_argument("--jobs", type=int, help="passed to `filmmaker build --jobs` (omitted when not given)")

@@ -29,6 +29,8 @@ EDITORIAL = ("edl", "otio", "fcp7xml")  # the formats that point at media/
 # Rates NLEs read CMX 3600 timecode at; 29.97 and 59.94 in drop-frame.
 EDL_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
              Fraction(50), Fraction(60000, 1001), Fraction(60))
+# SMPTE timecode, which an FCP 7 XML's clips carry (through OpenTimelineIO), has these rates
+FCP_RATES = tuple(sorted(EDL_RATES + (Fraction(48),)))
 
 
 ALL_FORMATS = tuple(FORMATS)
@@ -119,9 +121,10 @@ def _format_problem(fps: Fraction, name: str) -> str | None:
         rates = ", ".join(f"{float(r):g}" for r in EDL_RATES)
         return (f"a CMX 3600 EDL cannot be written at {float(fps):g} fps: its timecode runs at {rates}; "
                 "use one of those, or the .otio / FCP XML, which carry this rate")
-    if name == "fcp7xml" and not (fps.denominator == 1 or (fps.denominator == 1001 and fps.numerator % 1000 == 0)):
-        return (f"FCP 7 XML has no timebase for {float(fps):g} fps (whole rates and 23.976, 29.97, 59.94 "
-                "only); use one of those, or the .otio, which carries this rate")
+    if name == "fcp7xml" and fps not in FCP_RATES:
+        rates = ", ".join(f"{float(r):g}" for r in FCP_RATES)
+        return (f"FCP 7 XML has no timebase for {float(fps):g} fps: its timecode runs at {rates}; use one "
+                "of those, or the .otio, which carries this rate")
     return None
 
 

@@ -60,8 +60,8 @@ def plan_work(graph: Graph, targets: list[str], work, outcome: Outcome) -> list[
 
 class LocalExecutor:
     """`with LocalExecutor(jobs) as executor: ... executor.run(graph, targets, work)`. With more than
-    one job the workers are started on entering, so they load their libraries while the caller
-    resolves the film; `jobs` 1 makes everything in this process, in order."""
+    one job, workers start when there is work for them (a rebuild that changes nothing starts
+    none); `jobs` 1 makes everything in this process."""
 
     def __init__(self, jobs: int = 1):
         self.jobs = jobs
@@ -70,7 +70,6 @@ class LocalExecutor:
     def __enter__(self) -> LocalExecutor:
         if self.jobs > 1:
             self._pools = _Pools(self.jobs)
-            self._pools.warm()
         return self
 
     def run(self, graph: Graph, targets: list[str], work, reporter=None) -> Outcome:
@@ -82,9 +81,11 @@ class LocalExecutor:
         if reporter is not None:
             for kind, total in totals.items():
                 reporter.stage(kind, total)
-        if self._pools is not None:
+        if self._pools is not None and any(node.runs_on != DRIVER for node in todo):
+            self._pools.warm()  # they load their libraries while the first nodes are handed out
             self._pools.use(work.spec)
-        _run(todo, work, self._pools or _InlinePools(work), outcome, reporter)
+        pools = self._pools if self._pools is not None and self._pools.spec_file else _InlinePools(work)
+        _run(todo, work, pools, outcome, reporter)
         return outcome
 
     def __exit__(self, *exc_info) -> None:

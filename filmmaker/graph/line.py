@@ -9,7 +9,7 @@ from filmmaker.graph.node import WORKER, Node
 from filmmaker.plan import PlannedLine
 from filmmaker.screenplay.direction import parse_parenthetical
 
-VERSION = 6
+VERSION = 7  # 7: piper speaks on one thread (its bytes depended on the thread count)
 HEAVY_ENGINES = ("coqui",)
 
 

@@ -19,8 +19,12 @@ if TYPE_CHECKING:
     import numpy as np
 
 BUNDLED = "en_US-joe-medium"
-SENTENCE_GAP = 0.22
-THREADS = 0  # onnxruntime threads per session; 0 = one per core  # seconds of silence between sentences piper renders separately
+SENTENCE_GAP = 0.22  # seconds of silence between sentences piper renders separately
+# One onnxruntime thread per session: the build runs lines side by side in worker processes, and
+# onnxruntime's sums come out differently split over another number of threads (measured: the
+# same line's samples differ between 1 and 2 threads), so a fixed count keeps every line the same
+# bytes on any machine and at any --jobs.
+THREADS = 1
 
 
 def bundled_model() -> tuple[Path, Path]:
@@ -41,7 +45,9 @@ def _load(model: Path, config: Path, model_sha256: str):
     from piper.config import PiperConfig
 
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = THREADS or os.cpu_count() or 1  # measured: ORT's own default is slower here
+    options.intra_op_num_threads = THREADS
+    options.inter_op_num_threads = THREADS
+    options.enable_mem_pattern = False
     session = onnxruntime.InferenceSession(str(_prepared_model(model, model_sha256)), sess_options=options,
                                            providers=["CPUExecutionProvider"])
     return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
