@@ -55,7 +55,19 @@ scenes:
         camera: pull-out
         lines:
           - {speaker: ONE, text: "A new scene: a new piece of the mix."}
-      - {id: b2, picture: {card: END}, duration: 2}
+      - id: b2
+        picture: {prompt: "Lamps along the pier, one by one."}
+        camera: push-in
+        lines:
+          - {speaker: TWO, text: "More shots, so that a build lasts long enough to be interrupted."}
+          - {speaker: ONE, text: "Each of them is a node of its own, with its own segment."}
+      - id: b3
+        picture: {card: FOUR, background: "#302010"}
+        camera: pan-right
+        transition: crossfade
+        lines:
+          - {speaker: ONE, text: "A crossfade in the second scene, and a line over it."}
+      - {id: b4, picture: {card: END}, duration: 2}
 """
 
 
@@ -105,7 +117,7 @@ def test_an_interrupted_build_resumes_to_the_same_bytes(clean, tmp_path, how, se
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list((cache / "line").glob("*/*.record.json")):
         time.sleep(0.01)  # wait until work is under way
-    time.sleep(random.Random(seed).uniform(0.0, 2.0))
+    time.sleep(random.Random(seed).uniform(0.0, 1.0))
     if build.poll() is not None:
         pytest.skip("the build finished before it could be interrupted")
     os.kill(build.pid, getattr(signal, how))
