@@ -32,6 +32,9 @@ class ScreenplayError(FilmmakerError):
         self.problems = sorted(problems, key=lambda p: (str(p.file), p.line, p.col))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # whole across a process boundary (a worker's error reaches the CLI intact)
+        return type(self), (self.problems,)
+
 
 class ResolveError(FilmmakerError):
     """A backend, model, package or file needed by the build is missing."""

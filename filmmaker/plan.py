@@ -122,36 +122,55 @@ class Timing:
         return first, end
 
 
+def crossfade_frames(ps: PlannedShot, fps: Fraction) -> int:
+    """Frames of the dissolve into the shot (0: a cut; the first shot has nothing to dissolve from)."""
+    transition = ps.shot.transition
+    if ps.index == 0 or transition.kind != "crossfade":
+        return 0
+    return round(transition.seconds * fps)
+
+
+def layout_shot(ps: PlannedShot, line_seconds: dict[str, float], footage_seconds: dict[int, float],
+                fps: Fraction) -> tuple[int, dict[str, float], float | None]:
+    """A shot's length in frames and where its lines start (seconds into it), from its own lines'
+    lengths alone; and, when a set `duration` is too short for them, the seconds they need."""
+    t = LEAD_IN
+    line_starts = {}
+    for pl in ps.lines:
+        t += pl.line.pause_before
+        line_starts[pl.id] = t
+        t += line_seconds[pl.id] + pl.line.pause_after + GAP
+    needed = t - GAP + TAIL if ps.lines else 0.0
+    duration, short = ps.shot.duration, None
+    if duration is None:
+        if ps.lines:
+            duration = needed
+        elif ps.index in footage_seconds:
+            duration = footage_seconds[ps.index]
+        else:
+            duration = EMPTY_SHOT
+    elif duration < needed - TAIL + 0.1:
+        short = needed
+    return max(1, round(duration * fps)), line_starts, short
+
+
 def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[int, float]) -> Timing:
     """Lay out the film given each line's spoken length and each footage shot's usable length."""
     fps = plan.format.fps
     problems: list[Problem] = []
     frames, line_starts, fade_in = [], {}, []
     for ps in plan.shots:
-        t = LEAD_IN
-        for pl in ps.lines:
-            t += pl.line.pause_before
-            line_starts[pl.id] = t
-            t += line_seconds[pl.id] + pl.line.pause_after + GAP
-        needed = t - GAP + TAIL if ps.lines else 0.0
-        duration = ps.shot.duration
-        if duration is None:
-            if ps.lines:
-                duration = needed
-            elif ps.index in footage_seconds:
-                duration = footage_seconds[ps.index]
-            else:
-                duration = EMPTY_SHOT
-        elif duration < needed - TAIL + 0.1:
+        count, starts, needed = layout_shot(ps, line_seconds, footage_seconds, fps)
+        if needed is not None:
             problems.append(shot_problem(plan, ps, "duration", f"the lines need {needed:.1f} s but the "
-                                     f"duration is {duration:g} s; use `duration: auto` or at least {math.ceil(needed)}"))
-        frames.append(max(1, round(duration * fps)))
-        x = round(ps.shot.transition.seconds * fps) if ps.shot.transition.kind == "crossfade" else 0
-        if x and ps.index == 0:
+                                         f"duration is {ps.shot.duration:g} s; use `duration: auto` or at least "
+                                         f"{math.ceil(needed)}"))
+        frames.append(count)
+        line_starts.update(starts)
+        if ps.index == 0 and ps.shot.transition.kind == "crossfade" and round(ps.shot.transition.seconds * fps):
             problems.append(shot_problem(plan, ps, "transition", "the first shot has nothing to crossfade "
-                                     "from; remove its transition"))
-            x = 0
-        fade_in.append(x)
+                                         "from; remove its transition"))
+        fade_in.append(crossfade_frames(ps, fps))
     starts = [0]
     for n in frames[:-1]:
         starts.append(starts[-1] + n)
@@ -160,7 +179,8 @@ def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[
         first, end = timing.body(ps.index)
         if end - first < 1:
             problems.append(shot_problem(plan, ps, "transition", "the crossfades into and out of this shot "
-                                     f"are longer than the shot ({float(frames[ps.index] / fps):.2f} s); shorten them"))
+                                         f"are longer than the shot ({float(frames[ps.index] / fps):.2f} s); "
+                                         "shorten them"))
     if problems:
         raise ScreenplayError(problems)
     return timing

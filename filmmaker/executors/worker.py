@@ -18,6 +18,9 @@ def start() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scheduler's to handle; it stops us
     _die_with_parent()
+    import cv2
+
+    cv2.setNumThreads(1)  # the pool runs a process per core: threads inside each only contend
 
 
 def warm() -> None:

@@ -96,9 +96,11 @@ def source_audio(work, node: Node):
     pc = work.plan.cues[node.args["cue"]]
     source = work.resolved.sources[pc.index]
     if node.args["music"] is None:
+        from filmmaker.render.audio import loudness
         from filmmaker.render.ffmpeg import decode_audio
 
-        return decode_audio(source.path), source.bpm, source.downbeat, source.lufs
+        audio = decode_audio(source.path)
+        return audio, source.bpm, source.downbeat, loudness(audio)
     record = work.record("music", node.args["music"])
     audio = np.fromfile(work.cache.path("music", node.args["music"], ".f32"), np.float32).reshape(-1, 2)
     return audio, pc.cue.bpm or record.get("bpm"), record.get("downbeat", 0.0), record["lufs"]

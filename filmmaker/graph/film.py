@@ -21,7 +21,7 @@ from filmmaker.graph.premix import mix_pieces, premix_node
 from filmmaker.graph.resolve import Resolved
 from filmmaker.graph.segment import body_node, dissolve_node, shot_fields
 from filmmaker.graph.timing import shot_facts, timing_node
-from filmmaker.plan import Plan, PlannedShot
+from filmmaker.plan import Plan, PlannedShot, crossfade_frames
 from filmmaker.render.levels import PROGRAM_PEAK_DB
 
 
@@ -32,19 +32,12 @@ class FilmGraph:
     warnings: list[str]  # known from the graph alone (reel names)
 
 
-def crossfade_frames(plan: Plan, ps: PlannedShot) -> int:
-    """Frames of the dissolve into the shot (0: a cut), as plan.time_film counts them."""
-    transition = ps.shot.transition
-    if ps.index == 0 or transition.kind != "crossfade":
-        return 0
-    return round(transition.seconds * plan.format.fps)
-
-
 def handles(plan: Plan, index: int) -> tuple[int, int]:
     """Frames a shot's media must hold before and after it: what the dissolves either side borrow."""
-    head = crossfade_frames(plan, plan.shots[index]) // 2
+    fps = plan.format.fps
+    head = crossfade_frames(plan.shots[index], fps) // 2
     nxt = index + 1
-    x = crossfade_frames(plan, plan.shots[nxt]) if nxt < len(plan.shots) else 0
+    x = crossfade_frames(plan.shots[nxt], fps) if nxt < len(plan.shots) else 0
     return head, x - x // 2
 
 
@@ -76,7 +69,8 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
             motions[ps.index] = g[g.add(motion_node(plan, ps, resolved.motion_model, pictures[ps.index]))]
 
     def inputs(*shots: PlannedShot) -> tuple[tuple[str, ...], dict, list[dict]]:
-        deps, args = [timing.id], {"timing": timing.key, "pictures": {}, "motions": {}, "lines": {}}
+        # not the film's timing: a segment is laid out from its own shots' lines
+        deps, args = [], {"pictures": {}, "motions": {}, "lines": {}}
         fields = []
         for ps in shots:
             i = ps.index
@@ -91,7 +85,7 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
     segments: list[Node] = []
     bodies: dict[int, Node] = {}
     for ps in plan.shots:
-        if crossfade_frames(plan, ps):
+        if crossfade_frames(ps, plan.format.fps):
             prev = plan.shots[ps.index - 1]
             deps, args, (fa, fb) = inputs(prev, ps)
             segments.append(g[g.add(dissolve_node(prev, ps, fa, fb, deps, args, enc))])

@@ -38,11 +38,12 @@ def pieces(timing, index: int, head: int, tail: int) -> list[tuple[int, int, boo
 
 def make(work, node: Node) -> dict:
     from filmmaker.graph.segment import frames_of, shot_dialogue
+    from filmmaker.graph.timing import shot_layout
     from filmmaker.render import shot as shot_render  # looked up at call time: tests count its encodes
     from filmmaker.render.ffmpeg import concat_listing, run_ffmpeg
 
-    timing = work.timing(node.args["timing"])
     ps = work.plan.shots[node.args["shots"][0]]
+    timing = shot_layout(work, [ps.index], node.args["lines"])
     head, tail = node.args["handles"]
     with work.cache.put("media", node.key, ".mp4") as tmp, tempfile.TemporaryDirectory(dir=tmp.parent) as folder:
         files = []
@@ -60,7 +61,3 @@ def make(work, node: Node) -> dict:
                     "-movflags", "+faststart", "-fflags", "+bitexact", "-f", "mp4", str(tmp)],
                    f"joining the handles of shot {ps.id!r} to its media")
     return {}
-
-
-def shot_of(node: Node) -> str:
-    return node.name

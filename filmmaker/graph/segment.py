@@ -36,45 +36,35 @@ def dissolve_node(a: PlannedShot, b: PlannedShot, fields_a: dict, fields_b: dict
     return Node("segment", f"{a.id}>{b.id}", key, ".mp4", deps, {**args, "shots": [a.index, b.index]})
 
 
-def segment_frames(timing, node: Node) -> tuple[int, int]:
-    """(first frame of the segment in the film, its length in frames)."""
-    shots = node.args["shots"]
-    if len(shots) == 2:
-        i = shots[1]
-        take_a, take_b = timing.dissolve_split(i)
-        return timing.starts[i] - take_a, take_a + take_b
-    first, end = timing.body(shots[0])
-    return timing.starts[shots[0]] + first, end - first
-
-
 def make(work, node: Node) -> dict:
+    from filmmaker.graph.timing import shot_layout
     from filmmaker.render.shot import dissolve, encode_segment
 
-    timing = work.timing(node.args["timing"])
-    _, count = segment_frames(timing, node)
-    plan = work.plan
-    meta: dict = {"frames": count}
-    if len(node.args["shots"]) == 2:
-        a, b = (plan.shots[i] for i in node.args["shots"])
-        take_a, _ = timing.dissolve_split(b.index)
-        n_a = timing.frames[a.index]
+    plan, shots = work.plan, node.args["shots"]
+    timing = shot_layout(work, shots, node.args["lines"])  # from its own lines: no waiting on the film's
+    if len(shots) == 2:
+        a, b = (plan.shots[i] for i in shots)
+        take_a, take_b = timing.dissolve_split(b.index)
+        count, n_a = take_a + take_b, timing.frames[a.index]
         frames = dissolve(frames_of(work, a, timing, node.args).read(n_a - take_a, count),
                           frames_of(work, b, timing, node.args).read(-take_a, count), count)
         audio = (shot_dialogue(work, a, timing, node.args, n_a - take_a, count)
                  + shot_dialogue(work, b, timing, node.args, -take_a, count))
         source = None
     else:
-        ps = plan.shots[node.args["shots"][0]]
-        first, _ = timing.body(ps.index)
+        ps = plan.shots[shots[0]]
+        first, end = timing.body(ps.index)
+        count = end - first
         source = frames_of(work, ps, timing, node.args)
         frames = source.read(first, count)
         audio = shot_dialogue(work, ps, timing, node.args, first, count)
+    meta: dict = {"frames": count}
     with work.cache.put("segment", node.key, ".mp4", meta) as tmp:
         encode_segment(frames, count, audio, work.enc, tmp)
         if source is not None and source.frame_filter is not None:
             meta["identity"] = {role: [sc.to_actor, sc.to_stand_in, sc.found]
                                 for role, sc in source.frame_filter.scores().items()}
-    return {"frames": count}
+    return {}
 
 
 def frames_of(work, ps: PlannedShot, timing, args: dict):

@@ -14,7 +14,7 @@ from filmmaker.errors import Problem, RenderError, ResolveError
 from filmmaker.plan import Plan, PlannedCue
 from filmmaker.render.levels import RATE
 
-AUDIOINFO_VERSION = 3
+AUDIOINFO_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,6 @@ class Source:
     bpm: float | None = None
     downbeat: float = 0.0
     seconds: float | None = None
-    lufs: float | None = None  # the file's loudness (None for generated music: measured when made)
     model: Path | None = None  # the MusicGen checkpoint of a `generate` cue
     model_identity: dict | None = None
 
@@ -103,12 +102,12 @@ def _resolve_cue(plan: Plan, pc: PlannedCue, cache: Cache, file_hash) -> Source:
         raise _CueProblem("in", f"in-point {cue.start:g} s is past the end of {name} ({info['seconds']:.2f} s)")
     if cue.hit and not bpm:
         raise _CueProblem("hit", f"{name} has no steady beat to put on the shot; give the cue a `bpm`")
-    return Source(kind, name, path, licence, bpm, downbeat, info["seconds"], info["lufs"])
+    return Source(kind, name, path, licence, bpm, downbeat, info["seconds"])
 
 
 def audio_info(path: Path, cache: Cache, file_hash, tempo: bool = False) -> dict:
-    """Length and loudness of an audio file (with `tempo`, its tempo and first downbeat, which a
-    track whose tempo is known never needs), measured once per content."""
+    """Length of an audio file (with `tempo`, its tempo and first downbeat, which a track whose tempo
+    is known never needs), measured once per content."""
     kind = "tempo" if tempo else "audioinfo"
     key = content_key({"kind": kind, "v": AUDIOINFO_VERSION, "sha256": file_hash(path)})
     cached = cache.get(kind, key, ".json")
@@ -124,10 +123,8 @@ def audio_info(path: Path, cache: Cache, file_hash, tempo: bool = False) -> dict
 
         bpm, downbeat = estimate_tempo(audio, RATE)
         info = {"bpm": bpm, "downbeat": downbeat}
-    else:
-        from filmmaker.render.audio import loudness
-
-        info = {"seconds": len(audio) / RATE, "lufs": loudness(audio)}
+    else:  # its loudness is measured where the cue is made, off the critical path
+        info = {"seconds": len(audio) / RATE}
     with cache.put(kind, key, ".json") as tmp:
         tmp.write_text(json.dumps(info))
     return info

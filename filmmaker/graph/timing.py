@@ -10,12 +10,13 @@ that the shot's length really reaches.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from filmmaker.cache import content_key
 from filmmaker.graph.node import DRIVER, Node
-from filmmaker.plan import Plan, PlannedShot, Timing, time_film
+from filmmaker.plan import Plan, PlannedShot, Timing, crossfade_frames, layout_shot, time_film
 from filmmaker.render.levels import RATE  # noqa: F401 (shared with the nodes that import it from here)
 
 VERSION = 1
@@ -64,3 +65,40 @@ def read_timing(path: Path) -> Timing:
 def sample_of(frame: int, fps: Fraction) -> int:
     """The film's sample clock: frame boundaries at 48 kHz."""
     return round(frame * RATE / fps)
+
+
+@dataclass(frozen=True)
+class ShotLayout:
+    """The timing of a few shots from their own lines alone: what a segment needs, known as soon
+    as those lines are spoken, so a shot is encoded while the rest of the film is still being voiced.
+    Reads like the film's Timing for the shots it holds."""
+
+    fps: Fraction
+    frames: dict[int, int]  # shot index -> frames, for the shots laid out
+    line_starts: dict[str, float]
+    fade_in: tuple[int, ...]  # every shot's, fixed by the screenplay
+
+    def seconds(self, frames: int) -> float:
+        return float(frames / self.fps)
+
+    def dissolve_split(self, shot_index: int) -> tuple[int, int]:
+        x = self.fade_in[shot_index]
+        return x // 2, x - x // 2
+
+    def body(self, shot_index: int) -> tuple[int, int]:
+        first = self.dissolve_split(shot_index)[1]
+        nxt = shot_index + 1
+        return first, self.frames[shot_index] - (self.dissolve_split(nxt)[0] if nxt < len(self.fade_in) else 0)
+
+
+def shot_layout(work, indices, line_keys: dict[str, str]) -> ShotLayout:
+    """Lay out the shots `indices` from their lines' records (`line_keys`: line id -> key)."""
+    plan = work.plan
+    fps = plan.format.fps
+    seconds = {line_id: work.record("line", key)["samples"] / RATE for line_id, key in line_keys.items()}
+    footage = work.resolved.footage_seconds(plan)
+    frames, starts = {}, {}
+    for index in indices:
+        frames[index], own, _ = layout_shot(plan.shots[index], seconds, footage, fps)
+        starts.update(own)
+    return ShotLayout(fps, frames, starts, tuple(crossfade_frames(ps, fps) for ps in plan.shots))
