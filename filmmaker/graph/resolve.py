@@ -98,6 +98,10 @@ def resolve(plan: Plan, cache: Cache, file_hash: FileHashes) -> Resolved:
         if picture.start >= info["duration"]:
             problems.append(shot_problem(plan, ps, "picture", f"in-point {picture.start:g} s is past "
                                          f"the end of {picture.source} ({info['duration']:.2f} s)"))
+        elif picture.end is not None and picture.end > info["duration"] + 0.05:
+            problems.append(shot_problem(plan, ps, "picture", f"out-point {picture.end:g} s is past the end of "
+                                         f"{picture.source} ({info['duration']:.2f} s); give an `out` within it "
+                                         "or leave it out"))
         found.footage[ps.index] = info
     if problems:
         raise ScreenplayError(problems)

@@ -74,3 +74,26 @@ def test_footage_shorter_than_its_shot_holds_its_last_frame_with_a_warning(tmp_p
     report = build_film(plan_film(load_screenplay(tmp_path / "film.yaml")), tmp_path / "out")
     assert report.frames == 50
     assert len(report.warnings) == 1 and "shot 'held'" in report.warnings[0] and "held" in report.warnings[0]
+
+
+def test_an_out_point_past_the_footage_fails_before_any_work(tmp_path):
+    """It once reached the encoder, which read no frames past the clip's end and waited for ever."""
+    import sys
+
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(tmp_path / "short.mp4")], check=True)
+    (tmp_path / "film.yaml").write_text(textwrap.dedent("""\
+        title: Too Long
+        format: {width: 320, height: 180, fps: 25}
+        scenes:
+          - heading: EXT. STREET - DAY
+            shots:
+              - id: street
+                picture: {footage: short.mp4, in: 0.5, out: 6}
+        """))
+    result = subprocess.run([sys.executable, "-m", "filmmaker", "build", str(tmp_path / "film.yaml")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "film.yaml:7:" in result.stderr and "scenes[0].shots[0].picture: out-point 6 s is past the end" in \
+        result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / ".filmmaker" / "cache" / "segment").exists()
