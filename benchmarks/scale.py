@@ -34,23 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 4 * 3600  # a build that runs past this has hung
 
-# Runs the command in argv as its child, reaps every descendant (as a child subreaper, so orphaned
-# workers are reaped here too), then prints "<peak RSS of the largest process, KiB> <exit code>".
-PEAK_RSS_WRAPPER = """\
-import ctypes, os, resource, subprocess, sys
-try:
-    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER (Linux)
-except Exception:
-    pass
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-while True:
-    try:
-        os.wait()
-    except ChildProcessError:
-        break
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(peak // 1024 if sys.platform == "darwin" else peak, code)
-"""
+PEAK_RSS = ROOT / "scripts" / "peak_rss.py"  # prints "<peak RSS of the largest process, KiB> <exit code>"
 
 
 def load_generator():
@@ -69,7 +53,7 @@ def cli_has_option(command: str, option: str) -> bool:
 
 def measured_build(screenplay: Path, extra: list[str]) -> tuple[float, int]:
     """Build through the CLI under the wrapper: (wall seconds, peak RSS in KiB of the largest process)."""
-    command = [sys.executable, "-c", PEAK_RSS_WRAPPER, sys.executable, "-m", "filmmaker.cli", "build",
+    command = [sys.executable, str(PEAK_RSS), sys.executable, "-m", "filmmaker.cli", "build",
                str(screenplay), "--preview", *extra]
     started = time.perf_counter()
     result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)

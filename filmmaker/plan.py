@@ -88,8 +88,28 @@ def _even(value: float) -> int:
     return max(2, int(round(value / 2)) * 2)
 
 
+class ShotSpans:
+    """Where a shot's body and dissolves fall, for any object with `frames[i]` and every shot's
+    `fade_in` (the film's Timing, or a few shots laid out on their own)."""
+
+    frames: tuple[int, ...] | dict[int, int]
+    fade_in: tuple[int, ...]
+
+    def dissolve_split(self, shot_index: int) -> tuple[int, int]:
+        """(frames taken from the previous shot's end, frames from this shot's start)."""
+        x = self.fade_in[shot_index]
+        return x // 2, x - x // 2
+
+    def body(self, shot_index: int) -> tuple[int, int]:
+        """The shot-local frame range [first, end) outside any dissolve."""
+        first = self.dissolve_split(shot_index)[1]
+        nxt = shot_index + 1
+        end = self.frames[shot_index] - (self.dissolve_split(nxt)[0] if nxt < len(self.fade_in) else 0)
+        return first, end
+
+
 @dataclass(frozen=True)
-class Timing:
+class Timing(ShotSpans):
     """Where everything falls, in frames (pictures) and seconds (sound)."""
 
     fps: Fraction
@@ -108,19 +128,6 @@ class Timing:
 
     def seconds(self, frames: int) -> float:
         return float(frames / self.fps)
-
-    def dissolve_split(self, shot_index: int) -> tuple[int, int]:
-        """(frames taken from the previous shot's end, frames from this shot's start)."""
-        x = self.fade_in[shot_index]
-        return x // 2, x - x // 2
-
-    def body(self, shot_index: int) -> tuple[int, int]:
-        """The shot-local frame range [first, end) outside any dissolve."""
-        first = self.dissolve_split(shot_index)[1]
-        nxt = shot_index + 1
-        end = self.frames[shot_index] - (self.dissolve_split(nxt)[0] if nxt < len(self.frames) else 0)
-        return first, end
-
 
 def crossfade_frames(ps: PlannedShot, fps: Fraction) -> int:
     """Frames of the dissolve into the shot (0: a cut; the first shot has nothing to dissolve from)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from filmmaker.cache import content_key
 from filmmaker.graph.node import DRIVER, Node
-from filmmaker.plan import Plan, PlannedShot, Timing, crossfade_frames, layout_shot, time_film
+from filmmaker.plan import Plan, PlannedShot, ShotSpans, Timing, crossfade_frames, layout_shot, time_film
 from filmmaker.render.levels import RATE  # noqa: F401 (shared with the nodes that import it from here)
 
 VERSION = 1
@@ -68,7 +68,7 @@ def sample_of(frame: int, fps: Fraction) -> int:
 
 
 @dataclass(frozen=True)
-class ShotLayout:
+class ShotLayout(ShotSpans):
     """The timing of a few shots from their own lines alone: what a segment needs, known as soon
     as those lines are spoken, so a shot is encoded while the rest of the film is still being voiced.
     Reads like the film's Timing for the shots it holds."""
@@ -80,15 +80,6 @@ class ShotLayout:
 
     def seconds(self, frames: int) -> float:
         return float(frames / self.fps)
-
-    def dissolve_split(self, shot_index: int) -> tuple[int, int]:
-        x = self.fade_in[shot_index]
-        return x // 2, x - x // 2
-
-    def body(self, shot_index: int) -> tuple[int, int]:
-        first = self.dissolve_split(shot_index)[1]
-        nxt = shot_index + 1
-        return first, self.frames[shot_index] - (self.dissolve_split(nxt)[0] if nxt < len(self.fade_in) else 0)
 
 
 def shot_layout(work, indices, line_keys: dict[str, str]) -> ShotLayout:

@@ -78,6 +78,12 @@ def _gated_loudness(power: np.ndarray, rate: int, scale: np.ndarray | float = 1.
     upper = (block * (np.arange(count) * 0.25 + 1) * rate).astype(int)
     cumulative = np.concatenate([[0.0], np.cumsum(power)])
     z = (cumulative[np.minimum(upper, len(power))] - cumulative[lower]) / (block * rate)
+    return gate(z)
+
+
+def gate(z: np.ndarray) -> float:
+    """BS.1770's gates over 400 ms block powers `z` (-70 LUFS absolute, then -10 LU under the level
+    of what passed): the integrated loudness in LUFS, -inf when nothing passes."""
     with np.errstate(divide="ignore"):
         levels = -0.691 + 10 * np.log10(z)
         above = z[levels >= -70.0]

@@ -24,6 +24,7 @@ from filmmaker.render.audio import (
     _program_peaks,
     _weighted_power,
     duck_envelope,
+    gate,
     place,
 )
 
@@ -104,19 +105,6 @@ def _sub_block_peaks(mix: np.ndarray) -> np.ndarray:
     return np.maximum.reduceat(mono, np.arange(0, len(mix), SUB_BLOCK)).astype(np.float32)
 
 
-def _gated(z: np.ndarray) -> float:
-    """BS.1770's gates over block powers `z`, as `_gated_loudness` applies them (-70 LUFS absolute,
-    then -10 LU under the level of what passed)."""
-    with np.errstate(divide="ignore"):
-        levels = -0.691 + 10 * np.log10(z)
-        above = z[levels >= -70.0]
-        if not len(above):
-            return float("-inf")
-        relative = -0.691 + 10 * np.log10(above.mean()) - 10.0
-        gated = z[(levels > relative) & (levels > -70.0)]
-        return float(-0.691 + 10 * np.log10(gated.mean() if len(gated) else 0.0))
-
-
 def programme_loudness(pieces: list[tuple[np.ndarray, np.ndarray]]) -> float:
     """Integrated loudness (LUFS) of the pieces played one after another, from their `measure_blocks`.
 
@@ -131,10 +119,10 @@ def programme_loudness(pieces: list[tuple[np.ndarray, np.ndarray]]) -> float:
     sums = np.concatenate([np.asarray(s, np.float64) for s, _ in pieces])
     counts = np.concatenate([np.asarray(c, np.float64) for _, c in pieces])
     if len(sums) < BLOCK_SUBS:
-        return _gated(np.array([sums.sum() / max(counts.sum(), BLOCK_SUBS * SUB_BLOCK)]))
+        return gate(np.array([sums.sum() / max(counts.sum(), BLOCK_SUBS * SUB_BLOCK)]))
     window = np.lib.stride_tricks.sliding_window_view
     z = window(sums, BLOCK_SUBS).sum(axis=1) / window(counts, BLOCK_SUBS).sum(axis=1)
-    return _gated(z)
+    return gate(z)
 
 
 def programme_gain(pieces: list[tuple[np.ndarray, np.ndarray]], target_lufs: float) -> float:

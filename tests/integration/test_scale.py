@@ -25,23 +25,7 @@ TIMEOUT = 600  # seconds for any one subprocess: a hung build fails the test ins
 SHORT_MINUTES, LONG_MINUTES = 2, 12
 SIZE = {"width": 160, "height": 90, "fps": 12}
 
-# Runs the command in argv as its child, reaps every descendant (as a child subreaper, so orphaned
-# workers are reaped here too), then prints "<peak RSS of the largest process, KiB> <exit code>".
-PEAK_RSS_WRAPPER = """\
-import ctypes, os, resource, subprocess, sys
-try:
-    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER (Linux)
-except Exception:
-    pass
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-while True:
-    try:
-        os.wait()
-    except ChildProcessError:
-        break
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(peak // 1024 if sys.platform == "darwin" else peak, code)
-"""
+PEAK_RSS = ROOT / "scripts" / "peak_rss.py"  # prints "<peak RSS of the largest process, KiB> <exit code>"
 
 
 def load_generator():
@@ -54,7 +38,7 @@ def load_generator():
 
 def build_peak_kib(screenplay: Path) -> int:
     """Build through the CLI under a fresh wrapper; the peak RSS (KiB) of the build's largest process."""
-    command = [sys.executable, "-c", PEAK_RSS_WRAPPER,
+    command = [sys.executable, str(PEAK_RSS),
                sys.executable, "-m", "filmmaker.cli", "build", str(screenplay)]
     result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
     assert result.returncode == 0, f"the wrapper failed:\n{result.stderr[-3000:]}"
