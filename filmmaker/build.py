@@ -96,7 +96,8 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
     export = export or ExportOptions()
     report = BuildReport()
     report.warnings.extend(unknown_directions(plan))
-    with LocalExecutor(jobs) as executor:  # its workers start up while the film is resolved
+    first_build = export.film and not (outdir / f"{plan.screenplay.slug}.mp4").exists()
+    with LocalExecutor(jobs, warm=first_build) as executor:  # then its workers start while we resolve
         with _clock(report.stage_seconds, "resolve"):
             work, film = prepare(plan, outdir, export)
         report.warnings.extend(work.resolved.warnings)

@@ -61,15 +61,18 @@ def plan_work(graph: Graph, targets: list[str], work, outcome: Outcome) -> list[
 class LocalExecutor:
     """`with LocalExecutor(jobs) as executor: ... executor.run(graph, targets, work)`. With more than
     one job, workers start when there is work for them (a rebuild that changes nothing starts
-    none); `jobs` 1 makes everything in this process."""
+    none), or at once with `warm` (a first build: they load their libraries meanwhile); `jobs` 1
+    makes everything in this process."""
 
-    def __init__(self, jobs: int = 1):
-        self.jobs = jobs
+    def __init__(self, jobs: int = 1, warm: bool = False):
+        self.jobs, self.warm = jobs, warm
         self._pools: _Pools | None = None
 
     def __enter__(self) -> LocalExecutor:
         if self.jobs > 1:
             self._pools = _Pools(self.jobs)
+            if self.warm:  # work is certain: start the workers now, while the caller resolves the film
+                self._pools.warm()
         return self
 
     def run(self, graph: Graph, targets: list[str], work, reporter=None) -> Outcome:
@@ -113,15 +116,59 @@ def _finish(outcome: Outcome, node: Node, result: dict, seconds: float, reporter
         reporter.advance(node.kind)
 
 
+# Rough seconds of work per node kind, for the order in which ready nodes are handed out (the
+# bytes never depend on it). A segment's or a media file's work follows its shots' length.
+WORK_SECONDS = {"line": 0.3, "cue": 0.3, "music": 5.0, "image": 2.0, "motion": 10.0, "premix": 0.3, "mix": 0.2,
+                "stem": 0.05, "mixaudio": 0.8}
+SEGMENT_SECONDS_PER_FILM_SECOND = 0.3
+# first of all what many nodes wait on (the lines lay the film out; the pictures), and the sound's
+# chain (cue, piece, mix, its AAC): short, but one after another, so started late it is the tail
+FIRST = ("line", "picture", "image", "motion", "music", "cue", "premix", "mix", "stem", "mixaudio")
+
+
+def _priorities(todo: list[Node], plan) -> dict[str, float]:
+    """Each node's critical path: its own work plus the longest chain of work waiting on it. Handing
+    out the longest first keeps the last seconds of a build from waiting on one long chain (the
+    sound's: cue, piece, mix, its AAC), or on one long shot started last."""
+    from filmmaker.graph.premix import estimated_seconds
+
+    def cost(node: Node) -> float:
+        if node.kind in ("segment", "media"):
+            shots = node.args.get("shots", [])
+            return SEGMENT_SECONDS_PER_FILM_SECOND * sum(estimated_seconds(plan.shots[i]) for i in shots)
+        return WORK_SECONDS.get(node.kind, 0.02)
+
+    ids = {node.id for node in todo}
+    dependants: dict[str, list[str]] = {}
+    for node in todo:
+        for dep in node.deps:
+            if dep in ids:
+                dependants.setdefault(dep, []).append(node.id)
+    level: dict[str, float] = {}
+    for node in reversed(todo):  # todo is in graph order: dependants come later
+        level[node.id] = cost(node) + max((level[d] for d in dependants.get(node.id, ())), default=0.0)
+    return level
+
+
 def _run(todo: list[Node], work, pools, outcome: Outcome, reporter) -> None:
+    import heapq
+
     waiting = {node.id: node for node in todo}
     blockers = {node.id: {dep for dep in node.deps if dep in waiting} for node in todo}
     dependants: dict[str, list[str]] = {}
     for node_id, blocked in blockers.items():
         for dep in blocked:
             dependants.setdefault(dep, []).append(node_id)
+    priority = _priorities(todo, work.plan)
+    order = {node.id: n for n, node in enumerate(todo)}
     running: dict[Future, list[Node]] = {}
-    ready: list[Node] = []
+    ready: list[tuple[int, float, int, str]] = []  # a heap: the longest critical path first
+    busy = 0  # nodes in the general pool; it is given no more than it has workers, so a node that
+    # becomes ready later with a longer path still goes before those ready now
+
+    def push(node: Node) -> None:
+        tier = 0 if node.kind in FIRST else 1
+        heapq.heappush(ready, (tier, -priority[node.id], order[node.id], node.id))
 
     def release(done: list[Node]) -> None:
         for node in done:
@@ -129,21 +176,30 @@ def _run(todo: list[Node], work, pools, outcome: Outcome, reporter) -> None:
             for node_id in dependants.get(node.id, ()):
                 blockers[node_id].discard(node.id)
                 if not blockers[node_id]:
-                    ready.append(waiting[node_id])
+                    push(waiting[node_id])
 
-    ready.extend(node for node in todo if not blockers[node.id])
+    for node in todo:
+        if not blockers[node.id]:
+            push(node)
     while waiting:
         # heavy nodes of one kind go as one batch to their own worker; the rest one by one
         batches: dict[str, list[Node]] = {}
         local: list[Node] = []
-        for node in ready:
+        held: list[tuple[int, float, int, str]] = []
+        while ready:
+            entry = heapq.heappop(ready)
+            node = waiting[entry[-1]]
             if node.runs_on == DRIVER:
                 local.append(node)
-            elif node.runs_on == WORKER:
-                running[pools.submit(WORKER, [node])] = [node]
-            else:
+            elif node.runs_on != WORKER:
                 batches.setdefault(node.runs_on, []).append(node)
-        ready.clear()
+            elif busy < pools.slots:
+                running[pools.submit(WORKER, [node])] = [node]
+                busy += 1
+            else:
+                held.append(entry)
+        for entry in held:
+            heapq.heappush(ready, entry)
         for heavy, nodes in batches.items():
             running[pools.submit(heavy, nodes)] = nodes
         for node in local:  # bookkeeping here, while the workers get on
@@ -157,6 +213,7 @@ def _run(todo: list[Node], work, pools, outcome: Outcome, reporter) -> None:
         for future in done:
             nodes = running.pop(future)
             results, seconds = future.result()  # a worker's error is raised here, stopping the build
+            busy -= sum(node.runs_on == WORKER for node in nodes)
             for node in nodes:
                 _finish(outcome, node, results.get(node.id, {}), seconds / len(nodes), reporter)
             release(nodes)
@@ -172,6 +229,7 @@ class _Pools:
 
     def __init__(self, jobs: int):
         self.jobs = jobs
+        self.slots = jobs  # general-pool nodes in flight at once
         self.pools: dict[str, ProcessPoolExecutor] = {}
         self.spec_file: Path | None = None
         self.worked = False
@@ -185,8 +243,9 @@ class _Pools:
         return self.pools[lane]
 
     def warm(self) -> None:
-        for _ in range(self.jobs):
-            self._pool(WORKER).submit(_warm)
+        if WORKER not in self.pools:
+            for _ in range(self.jobs):
+                self._pool(WORKER).submit(_warm)
 
     def use(self, spec) -> None:
         self.spec_file = _write_spec(spec)
@@ -244,6 +303,8 @@ def _work(spec_file: str, nodes: list[Node]):
 
 class _InlinePools:
     """`--jobs 1`: every node made here, in this process, as soon as it is submitted."""
+
+    slots = 1
 
     def __init__(self, work):
         self.work = work
