@@ -88,7 +88,8 @@ def prepare(plan: Plan, outdir: Path | None = None, export: ExportOptions | None
 def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, export: ExportOptions | None = None,
                jobs: int = 1) -> BuildReport:
     """Make the film and what goes with it in `outdir`. `jobs` 1 works in this process; more
-    runs that many worker processes (the CLI's default: every core)."""
+    runs that many worker processes (the CLI's default: every core), which are spawned: a script
+    that asks for them must guard its entry point with `if __name__ == "__main__":`."""
     from filmmaker.executors.local import LocalExecutor
     from filmmaker.graph.manifest import write_manifest
     from filmmaker.graph.report import fill_report

@@ -4,8 +4,8 @@ A walk from the asked-for outputs decides what to make: a node already made (in 
 in place in the film's folder) stops the walk, so a rebuild that changes nothing reads a few
 records and touches no media. Cheap bookkeeping nodes (timing, loudness, the join and the
 outputs) run here, in the scheduler; the rest in workers. Nodes that hold a heavy model (a
-diffusion pipeline, MusicGen) go to one worker of their own, which loads it once and is handed
-every ready node of its kind as one batch. Each artifact is written to a temp name and renamed
+diffusion pipeline, MusicGen, a Coqui voice) go to one worker of their own, which loads it once
+and is handed every ready node of its kind as one batch. Each artifact is written to a temp name and renamed
 into the cache, so an interrupted build keeps what it finished and leaves nothing half-written;
 the bytes do not depend on how many workers there are.
 """
