@@ -127,7 +127,7 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
     shots_info = {ps.id: {"reel": reels[ps.id], "seed": _seed(plan, ps),
                           "keys": {"segment": bodies[ps.index].key, "picture": picture_keys[ps.index],
                                    "media": media[ps.index].key}} for ps in plan.shots}
-    timeline = g[g.add(timeline_node(timing, lines, shots_info, export.timecode_start))]
+    timeline = g[g.add(timeline_node(timing, lines, shots_info, export.timecode_start, _digest(plan)))]
     targets: list[str] = []
     warnings: list[str] = []
     if export.film:
@@ -165,3 +165,12 @@ def _seed(plan: Plan, ps: PlannedShot) -> int | None:
     from filmmaker.graph.prompts import generation
 
     return generation(plan, ps, imagery).seed
+
+
+def _digest(plan: Plan) -> str:
+    """The screenplay as planned, cast and format included: all that an export can name."""
+    import dataclasses
+
+    from filmmaker.cache import content_key
+
+    return content_key({"screenplay": dataclasses.asdict(plan.screenplay), "format": dataclasses.asdict(plan.format)})

@@ -60,4 +60,8 @@ def is_made(work, node: Node) -> bool:
         from filmmaker.graph.outputs import copy_done
 
         return copy_done(work, node)
-    return False  # the timeline, cue sheet and exports are cheap: always made (written only when changed)
+    if node.kind == "export":
+        from filmmaker.graph.outputs import export_done
+
+        return export_done(work, node)
+    return False  # the timeline and cue sheet are cheap: made whenever needed (written only when changed)

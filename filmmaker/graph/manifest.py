@@ -98,7 +98,10 @@ def write_manifest(work, graph, report) -> None:
                         ("picture", len(report.built.get("picture", [])))):
         if count and report.stage_seconds.get(kind):
             costs[kind] = report.stage_seconds[kind] / count  # seconds per line, per frame, per picture
+    outputs = {node.id: work.outputs.get(node.id) or before.get("outputs", {}).get(node.id)
+               for node in graph.of_kind("export")}
     manifest = {"version": MANIFEST_VERSION, "costs": costs,
                 "shots": {ps.id: shot_inputs(work, graph, ps, timing) for ps in work.plan.shots},
-                "entries": sorted(entries)}  # what the build used: `cache gc` keeps these
+                "entries": sorted(entries),  # what the build used: `cache gc` keeps these
+                "outputs": {node_id: record for node_id, record in outputs.items() if record}}
     atomic_write_bytes(manifest_path(work), json.dumps(manifest, indent=1, sort_keys=True).encode())

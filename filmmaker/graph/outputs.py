@@ -15,10 +15,11 @@ from filmmaker.graph.timing import RATE
 TIMELINE_VERSION = 1
 
 
-def timeline_node(timing: Node, lines: dict[str, Node], shots: dict[str, dict], start: str) -> Node:
-    """`shots`: shot id -> {"reel", "keys", "seed"} for the clips' metadata."""
+def timeline_node(timing: Node, lines: dict[str, Node], shots: dict[str, dict], start: str, film: str) -> Node:
+    """`shots`: shot id -> {"reel", "keys", "seed"} for the clips' metadata; `film`: a digest of the
+    screenplay as planned (titles, headings, roles, sources: what the exports name)."""
     key = content_key({"kind": "timeline", "v": TIMELINE_VERSION, "timing": timing.key, "shots": shots,
-                       "start": start})
+                       "start": start, "film": film})
     # the lines too: their lengths are read from their records (a damaged line is found here)
     return Node("timeline", "film", key, "", (timing.id, *(n.id for n in lines.values())),
                 {"timing": timing.key, "lines": {i: n.key for i, n in lines.items()}, "shots": shots,
@@ -92,9 +93,23 @@ def make_cuesheet(work, node: Node) -> dict:
 
 
 def export_node(name: str, timeline: Node, waits_for: list[Node], folder: Path, strict: bool) -> Node:
-    key = content_key({"kind": "export", "format": name, "timeline": timeline.key})
+    key = content_key({"kind": "export", "format": name, "timeline": timeline.key, "folder": str(folder),
+                       "strict": strict, "after": sorted(n.key for n in waits_for)})
     return Node("export", name, key, "", (timeline.id, *(n.id for n in waits_for)),
                 {"folder": str(folder), "strict": strict}, runs_on=DRIVER)
+
+
+def export_done(work, node: Node) -> bool:
+    """Whether the last build wrote this very export (same key) and its file is still as written:
+    then neither the timeline nor the file is made again (a rebuild that changes nothing imports
+    no OpenTimelineIO)."""
+    record = work.last_outputs().get(node.id)
+    if not record or record.get("key") != node.key:
+        return False
+    for path, digest in record.get("files", {}).items():
+        if not Path(path).is_file() or work.file_hash(Path(path)) != digest:
+            return False
+    return True
 
 
 def make_export(work, node: Node) -> dict:
@@ -107,4 +122,6 @@ def make_export(work, node: Node) -> dict:
     written, warnings = write_exports(work.timeline, work.subtitles, folder, work.sp.slug, (node.name,),
                                       node.args["strict"])
     work.exports.update(written)
+    work.outputs[node.id] = {"key": node.key, "files": {str(p): work.file_hash(p) for p in written.values()},
+                             "formats": {name: str(p) for name, p in written.items()}, "warnings": warnings}
     return {"warnings": warnings}

@@ -26,6 +26,11 @@ def fill_report(report, work, film, outcome, outdir: Path, export) -> None:
     report.warnings.extend(image_warnings(work, graph))
     report.warnings.extend(film.warnings)
     report.warnings.extend(outcome.warnings)
+    for node in graph.of_kind("export"):  # an export the last build wrote as it is: its files and notes
+        if node.name not in outcome.built.get("export", []) and node.id in work.last_outputs():
+            record = work.last_outputs()[node.id]
+            work.exports.update({name: Path(path) for name, path in record.get("formats", {}).items()})
+            report.warnings.extend(record.get("warnings", []))
     report.exports = dict(work.exports)
     report.subtitles = report.exports.get("srt")
     if export.film:

@@ -46,6 +46,16 @@ class Workshop:
         self.subtitles = None
         self.line_seconds: dict[str, float] = {}
         self.exports: dict[str, Path] = {}
+        self.outputs: dict[str, dict] = {}  # export node id -> what it wrote now, for the manifest
+        self._last_outputs: dict[str, dict] | None = None
+
+    def last_outputs(self) -> dict[str, dict]:
+        """What the last build with this cast wrote of each export (from its manifest)."""
+        if self._last_outputs is None:
+            from filmmaker.graph.manifest import read_manifest
+
+            self._last_outputs = read_manifest(self).get("outputs", {})
+        return self._last_outputs
 
     def voice(self, actor_id: str):
         if actor_id not in self._voices:
