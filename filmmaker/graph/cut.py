@@ -11,12 +11,15 @@ from filmmaker.graph.node import DRIVER, Node
 VERSION = 3
 
 
-def cut_node(segments: list[Node], mix: Node, mixaudio: Node, timeline: Node, fps) -> Node:
+def cut_node(segments: list[tuple[str, Node]], mix: Node, mixaudio: Node, timeline: Node, fps) -> Node:
+    """`segments`: each piece of the cut by its name there (a shot id, or "a>b") and its node, which
+    two identical shots share."""
     # keyed by the programme mix itself (the AAC is a function of it), as the cut always was
-    key = content_key({"kind": "cut", "v": VERSION, "segments": [s.key for s in segments], "mix": mix.key,
+    key = content_key({"kind": "cut", "v": VERSION, "segments": [s.key for _, s in segments], "mix": mix.key,
                        "fps": str(fps)})
-    return Node("cut", "cut", key, ".mp4", (*(s.id for s in segments), mixaudio.id, timeline.id),
-                {"segments": {s.name: s.key for s in segments}, "audio": mixaudio.key}, runs_on=DRIVER)
+    deps = tuple(dict.fromkeys(s.id for _, s in segments))
+    return Node("cut", "cut", key, ".mp4", (*deps, mixaudio.id, timeline.id),
+                {"segments": {name: s.key for name, s in segments}, "audio": mixaudio.key}, runs_on=DRIVER)
 
 
 def make(work, node: Node) -> dict:

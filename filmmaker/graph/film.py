@@ -82,17 +82,17 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
             fields.append(shot_fields(plan, ps, file_hash, facts[i], picture_keys[i], args["motions"][str(i)]))
         return tuple(dict.fromkeys(deps)), args, fields
 
-    segments: list[Node] = []
+    segments: list[tuple[str, Node]] = []  # (the piece's name in the cut, its node: shared by identical shots)
     bodies: dict[int, Node] = {}
     for ps in plan.shots:
         if crossfade_frames(ps, plan.format.fps):
             prev = plan.shots[ps.index - 1]
             deps, args, (fa, fb) = inputs(prev, ps)
-            segments.append(g[g.add(dissolve_node(prev, ps, fa, fb, deps, args, enc))])
+            segments.append((f"{prev.id}>{ps.id}", g[g.add(dissolve_node(prev, ps, fa, fb, deps, args, enc))]))
         deps, args, (fields,) = inputs(ps)
         nxt = plan.shots[ps.index + 1].shot.transition if ps.index + 1 < len(plan.shots) else None
         body = g[g.add(body_node(ps, fields, [nxt.kind, nxt.seconds] if nxt else None, deps, args, enc))]
-        segments.append(body)
+        segments.append((ps.id, body))
         bodies[ps.index] = body
 
     cues: list[Node] = []

@@ -113,3 +113,28 @@ def test_a_second_layout_of_the_same_screenplay_is_identical(example, preview):
     first = prepare(plan, example.parent / "out")[1].graph.to_json()
     second = prepare(plan, example.parent / "out")[1].graph.to_json()
     assert first == second
+
+
+TWINS = """
+title: Twins
+format: {width: 160, height: 90, fps: 24}
+scenes:
+  - heading: INT. ROOM - DAY
+    shots:
+      - {id: a, picture: {card: END}, duration: 1}
+      - {id: b, picture: {card: MIDDLE}, duration: 1}
+      - {id: c, picture: {card: END}, duration: 1}
+      - {id: d, picture: {card: FIN}, duration: 1}
+"""
+
+
+def test_identical_shots_share_one_segment_and_the_cut_still_has_both(tmp_path):
+    from filmmaker.build import build_film
+
+    path = tmp_path / "twins.yaml"
+    path.write_text(TWINS)
+    film = graph_of(path)
+    assert film.graph.get("segment", "c") is None  # the same bytes as a's: one node makes them
+    assert film.graph.get("cut", "cut").args["segments"]["c"] == film.graph.get("segment", "a").key
+    report = build_film(plan_film(load_screenplay(path), preview=True), path.parent / "out")
+    assert report.frames == 4 * 24 and report.built["segment"] == ["a", "b", "d"]
