@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from filmmaker.errors import FilmmakerError
-from filmmaker.plan import Plan, Timing
+from filmmaker.plan import Plan, ShotSpans, Timing
 
 if TYPE_CHECKING:
     import opentimelineio as otio
@@ -106,12 +106,13 @@ def parse_timecode(text: str, fps: Fraction) -> int:
     return ((int(hh) * 60 + int(mm)) * 60 + int(ss)) * nominal + int(ff)
 
 
-def handles(timing: Timing, index: int) -> tuple[int, int]:
+def handles(timing: ShotSpans, index: int) -> tuple[int, int]:
     """Frames a shot's media must hold before its first frame and after its last: what the
-    dissolves on either side borrow (see Timing.dissolve_split)."""
+    dissolves on either side borrow (see ShotSpans.dissolve_split). Only the dissolves count, so
+    this is known from the screenplay alone."""
     head = timing.dissolve_split(index)[0] if timing.fade_in[index] else 0
     nxt = index + 1
-    tail = timing.dissolve_split(nxt)[1] if nxt < len(timing.frames) and timing.fade_in[nxt] else 0
+    tail = timing.dissolve_split(nxt)[1] if nxt < len(timing.fade_in) and timing.fade_in[nxt] else 0
     return head, tail
 
 

@@ -20,7 +20,7 @@ from filmmaker.graph.picture import picture_key, picture_node
 from filmmaker.graph.premix import mix_pieces, premix_node
 from filmmaker.graph.resolve import Resolved
 from filmmaker.graph.segment import body_node, dissolve_node, shot_fields
-from filmmaker.graph.timing import shot_facts, timing_node
+from filmmaker.graph.timing import ShotLayout, shot_facts, timing_node
 from filmmaker.plan import Plan, PlannedShot, crossfade_frames
 from filmmaker.render.levels import PROGRAM_PEAK_DB
 
@@ -32,18 +32,9 @@ class FilmGraph:
     warnings: list[str]  # known from the graph alone (reel names)
 
 
-def handles(plan: Plan, index: int) -> tuple[int, int]:
-    """Frames a shot's media must hold before and after it: what the dissolves either side borrow."""
-    fps = plan.format.fps
-    head = crossfade_frames(plan.shots[index], fps) // 2
-    nxt = index + 1
-    x = crossfade_frames(plan.shots[nxt], fps) if nxt < len(plan.shots) else 0
-    return head, x - x // 2
-
-
 def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | None = None,
                export: ExportOptions | None = None) -> FilmGraph:
-    from filmmaker.timeline import reel_names
+    from filmmaker.timeline import handles, reel_names
 
     export = export or ExportOptions()
     g = Graph()
@@ -120,8 +111,9 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
 
     reels, renamed = reel_names([ps.id for ps in plan.shots])
     media: dict[int, Node] = {}
+    dissolves = ShotLayout(plan.format.fps, {}, {}, tuple(crossfade_frames(ps, plan.format.fps) for ps in plan.shots))
     for ps in plan.shots:
-        head, tail = handles(plan, ps.index)
+        head, tail = handles(dissolves, ps.index)
         media[ps.index] = g[g.add(media_node(ps, bodies[ps.index], head, tail))] if head or tail \
             else bodies[ps.index]
     shots_info = {ps.id: {"reel": reels[ps.id], "seed": _seed(plan, ps),

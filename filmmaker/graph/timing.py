@@ -30,10 +30,6 @@ def shot_facts(ps: PlannedShot, line_keys: dict[str, str], footage_seconds: dict
             shot.duration, footage, shot.transition.kind, shot.transition.seconds]
 
 
-def facts_key(facts: list) -> str:
-    return content_key({"kind": "shotfacts", "facts": facts})[:24]
-
-
 def timing_node(plan: Plan, facts: list[list], line_nodes: dict[str, Node]) -> Node:
     """`line_nodes`: line id -> its node."""
     key = content_key({"kind": "timing", "v": VERSION, "fps": str(plan.format.fps), "shots": facts})
