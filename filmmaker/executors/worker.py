@@ -55,12 +55,17 @@ def _interrupt(signum, frame) -> None:
 
 
 def _die_with_parent() -> None:
+    import multiprocessing
+
     try:
         import ctypes
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the pool's own shutdown still stops us
         pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died while we were starting up
+        os._exit(1)
 
 
 def run(spec_file: str, nodes) -> tuple[dict[str, dict], float]:
