@@ -8,15 +8,15 @@ and open the engines themselves.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from filmmaker.backends.face import FACE_ENGINE_VERSION
-from filmmaker.cache import Cache, FileHashes, content_key
+from filmmaker.cache import Cache, FileHashes
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
 from filmmaker.graph.faces import face_jobs
+from filmmaker.graph.measure import measured
 from filmmaker.graph.sources import Source, resolve_sources
 from filmmaker.plan import Plan, PlannedShot, shot_problem
 
@@ -129,24 +129,22 @@ def _resolve_motion(plan: Plan, found: Resolved, file_hash) -> list[Problem]:
 
 def check_face(job, cache: Cache, file_hash) -> None:
     """A photo found usable once is not examined again (a no-op rebuild loads no face model)."""
-    key = content_key({"kind": "face", "v": FACE_ENGINE_VERSION, "sha256": file_hash(job.face)})
-    if not cache.has("face", key, ".json"):
+
+    def examine() -> dict:
         from filmmaker.backends.face import open_face_engine
 
         open_face_engine().load_actor_face(job.face, job.actor)  # raises, naming actor and file
-        with cache.put("face", key, ".json") as tmp:
-            tmp.write_text(json.dumps({"face": str(job.face), "usable": True}))
+        return {"face": str(job.face), "usable": True}
+
+    measured(cache, "face", FACE_ENGINE_VERSION, job.face, file_hash, examine)
 
 
 def footage_info(path: Path, cache: Cache, file_hash) -> dict:
     """Length, size, rate and sound of a video, probed once per file content."""
-    key = content_key({"kind": "probe", "v": PROBE_VERSION, "sha256": file_hash(path)})
-    cached = cache.get("probe", key, ".json")
-    if cached:
-        return json.loads(cached.read_text())
-    from filmmaker.render.ffmpeg import probe
 
-    info = probe(path).__dict__
-    with cache.put("probe", key, ".json") as tmp:
-        tmp.write_text(json.dumps(info))
-    return info
+    def probe() -> dict:
+        from filmmaker.render.ffmpeg import probe
+
+        return probe(path).__dict__
+
+    return measured(cache, "probe", PROBE_VERSION, path, file_hash, probe)

@@ -5,12 +5,12 @@ kept in the cache by the file's hash, so a rebuild reads a small record instead 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from filmmaker.cache import Cache, content_key
+from filmmaker.cache import Cache
 from filmmaker.errors import Problem, RenderError, ResolveError
+from filmmaker.graph.measure import measured
 from filmmaker.plan import Plan, PlannedCue
 from filmmaker.render.levels import RATE
 
@@ -108,23 +108,18 @@ def _resolve_cue(plan: Plan, pc: PlannedCue, cache: Cache, file_hash) -> Source:
 def audio_info(path: Path, cache: Cache, file_hash, tempo: bool = False) -> dict:
     """Length of an audio file (with `tempo`, its tempo and first downbeat, which a track whose tempo
     is known never needs), measured once per content."""
-    kind = "tempo" if tempo else "audioinfo"
-    key = content_key({"kind": kind, "v": AUDIOINFO_VERSION, "sha256": file_hash(path)})
-    cached = cache.get(kind, key, ".json")
-    if cached:
-        return json.loads(cached.read_text())
-    from filmmaker.render.ffmpeg import decode_audio
 
-    audio = decode_audio(path)
-    if len(audio) < RATE // 10:
-        raise RenderError(f"{path} holds no audio (or under 0.1 s of it)")
-    if tempo:
-        from filmmaker.backends.music.tempo import estimate_tempo
+    def measure() -> dict:
+        from filmmaker.render.ffmpeg import decode_audio
 
-        bpm, downbeat = estimate_tempo(audio, RATE)
-        info = {"bpm": bpm, "downbeat": downbeat}
-    else:  # its loudness is measured where the cue is made, off the critical path
-        info = {"seconds": len(audio) / RATE}
-    with cache.put(kind, key, ".json") as tmp:
-        tmp.write_text(json.dumps(info))
-    return info
+        audio = decode_audio(path)
+        if len(audio) < RATE // 10:
+            raise RenderError(f"{path} holds no audio (or under 0.1 s of it)")
+        if tempo:
+            from filmmaker.backends.music.tempo import estimate_tempo
+
+            bpm, downbeat = estimate_tempo(audio, RATE)
+            return {"bpm": bpm, "downbeat": downbeat}
+        return {"seconds": len(audio) / RATE}  # its loudness is measured where the cue is made
+
+    return measured(cache, "tempo" if tempo else "audioinfo", AUDIOINFO_VERSION, path, file_hash, measure)
