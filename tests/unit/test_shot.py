@@ -42,7 +42,7 @@ def test_static_frames_are_identical_and_moves_change_the_picture():
     static = list(ShotFrames(ENC, 24, "static", image=_gradient()).read(0, 24))
     assert all(np.array_equal(static[0], f) for f in static)
     push = list(ShotFrames(ENC, 24, "push-in", image=_gradient()).read(0, 24))
-    assert push[0].shape == (180, 320, 3)
+    assert push[0].shape == (180, 320, 4)  # RGBA: the fast warp's layout
     assert not np.array_equal(push[0], push[-1])
     # a push-in magnifies by CAMERA_ZOOM: the last frame shows 1/1.15 of the first one's width
     span = lambda f: float(f[90, -1, 0]) - float(f[90, 0, 0])
@@ -67,7 +67,7 @@ def test_frames_outside_the_shot_hold_the_moves_ends():
 def test_footage_frames_hold_before_the_start_and_after_the_end():
     footage = ShotFrames(ENC, 24, "static", footage=EXAMPLE_FOOTAGE, footage_start=0.0)
     frames = list(footage.read(-4, 8))
-    assert len(frames) == 8 and frames[0].shape == (180, 320, 3)
+    assert len(frames) == 8 and frames[0].shape == (180, 320, 4)
     assert all(np.array_equal(frames[0], f) for f in frames[:5])
     assert not np.array_equal(frames[4], frames[7])  # the footage moves
     tail = list(ShotFrames(ENC, 24, "static", footage=EXAMPLE_FOOTAGE, footage_start=7.8).read(0, 12))
