@@ -1,8 +1,8 @@
 """A pool worker: builds its Workshop once, then makes the nodes it is handed.
 
-A worker dies with its parent (the kernel sends it SIGTERM), and turns SIGTERM into an interrupt
-so whatever it was writing is removed on the way out: a killed build leaves no orphan at work and
-nothing under a final name that is not whole.
+A worker dies with the scheduler (it watches it, and sends itself SIGTERM), and turns SIGTERM
+into an interrupt so whatever it was writing is removed on the way out: a killed build leaves no
+orphan at work and nothing under a final name that is not whole.
 """
 
 from __future__ import annotations
@@ -56,16 +56,28 @@ def _interrupt(signum, frame) -> None:
 
 def _die_with_parent() -> None:
     import multiprocessing
+    import threading
 
     try:
         import ctypes
 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still stops us
+    except (OSError, AttributeError):  # not Linux: the watch below still stops us
         pass
+    # The death signal follows the process we were forked from, the fork server, which outlives a
+    # killed scheduler while its workers live. So watch the scheduler itself: its sentinel becomes
+    # ready when it dies, at whatever point of our start-up that happens.
     parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:  # it died while we were starting up
-        os._exit(1)
+    if parent is not None:
+        threading.Thread(target=_stop_when_gone, args=(parent.sentinel,), daemon=True,
+                         name="watch-scheduler").start()
+
+
+def _stop_when_gone(sentinel) -> None:
+    from multiprocessing.connection import wait
+
+    wait([sentinel])
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def run(spec_file: str, nodes) -> tuple[dict[str, dict], float]:
