@@ -68,7 +68,7 @@ def audition_screenplay(sp: Screenplay, shot_ids: list[str]) -> Screenplay:
 
 def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scene: str | None = None,
              shots: list[str] | None = None, audio: str | None = None, preview: bool = True,
-             reporter=None, jobs: int = 1) -> AuditionReport:
+             reporter=None, jobs: int = 1, executor=None) -> AuditionReport:
     from filmmaker.build import build_film
     from filmmaker.export import ExportOptions
     from filmmaker.plan import plan_film
@@ -90,7 +90,8 @@ def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scen
         scratch = Path(folder)
         for actor in actors:
             plan = plan_film(reel_sp, preview=preview, cast={role: actor})
-            report = build_film(plan, scratch / actor, reporter, ExportOptions(formats=()), jobs=jobs)
+            report = build_film(plan, scratch / actor, reporter, ExportOptions(formats=()), jobs=jobs,
+                                executor=executor)
             builds.append(report)
             takes.append(_Take(report.film, report.timing, plan.format.width, plan.format.height))
         lengths = [[t.timing.frames[i] for t in takes] for i in range(len(chosen))]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from filmmaker.cache import Cache, FileHashes
+from filmmaker.executors import ExecutorOptions
 from filmmaker.export import ExportOptions
 from filmmaker.plan import Plan, Timing
 from filmmaker.screenplay.direction import DIRECTIONS, parse_parenthetical
@@ -43,6 +44,7 @@ class BuildReport:
     # shot -> role -> (distance to the actor, distance to the stand-in, fraction of frames found)
     identity: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     nodes_built: dict[str, list[str]] = field(default_factory=dict)  # every kind of node, bookkeeping too
+    placement: object | None = None  # on Ray: where the tasks ran (executors.ray_executor.Placement)
 
     def count(self, kind: str) -> tuple[int, int]:
         return len(self.built.get(kind, [])), len(self.reused.get(kind, []))
@@ -69,15 +71,16 @@ def _clock(into: dict[str, float], stage: str):
         into[stage] = into.get(stage, 0.0) + time.perf_counter() - started
 
 
-def prepare(plan: Plan, outdir: Path | None = None, export: ExportOptions | None = None):
+def prepare(plan: Plan, outdir: Path | None = None, export: ExportOptions | None = None,
+            cache_root: Path | None = None):
     """Resolve and lay out the graph: (Workshop, FilmGraph). Fails here, before any work, on
-    anything missing."""
+    anything missing. The cache is the project's own unless `cache_root` names another."""
     from filmmaker.graph.film import film_graph
     from filmmaker.graph.resolve import resolve
     from filmmaker.graph.workshop import Workshop, WorkshopSpec, encoding_for
 
     state_dir = plan.screenplay.root / ".filmmaker"
-    cache = Cache(state_dir / "cache")
+    cache = Cache(cache_root or state_dir / "cache")
     file_hash = FileHashes(state_dir / "file-hashes.json")
     resolved = resolve(plan, cache, file_hash)
     enc = encoding_for(plan)
@@ -86,11 +89,12 @@ def prepare(plan: Plan, outdir: Path | None = None, export: ExportOptions | None
 
 
 def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, export: ExportOptions | None = None,
-               jobs: int = 1) -> BuildReport:
+               jobs: int = 1, executor: ExecutorOptions | None = None) -> BuildReport:
     """Make the film and what goes with it in `outdir`. `jobs` 1 works in this process; more
-    runs that many worker processes (the CLI's default: every core), which are spawned: a script
-    that asks for them must guard its entry point with `if __name__ == "__main__":`."""
-    from filmmaker.executors.local import LocalExecutor
+    runs that many worker processes (the CLI's default: every core), which start fresh (not
+    forked from the caller): a script that asks for them must guard its entry point with
+    `if __name__ == "__main__":`. `executor` chooses another (Ray) and where the cache is."""
+    from filmmaker.executors import open_executor
     from filmmaker.graph.manifest import write_manifest
     from filmmaker.graph.report import fill_report
 
@@ -98,12 +102,14 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
     report = BuildReport()
     report.warnings.extend(unknown_directions(plan))
     first_build = export.film and not (outdir / f"{plan.screenplay.slug}.mp4").exists()
-    with LocalExecutor(jobs, warm=first_build) as executor:  # then its workers start while we resolve
+    options = executor or ExecutorOptions(jobs=jobs)
+    with open_executor(options, warm=first_build) as running:  # local workers start while we resolve
         with _clock(report.stage_seconds, "resolve"):
-            work, film = prepare(plan, outdir, export)
+            work, film = prepare(plan, outdir, export, options.cache)
         report.warnings.extend(work.resolved.warnings)
         work.file_hash.save()  # workers read the hashes of the inputs rather than hash them again
-        outcome = executor.run(film.graph, film.targets, work, reporter)
+        outcome = running.run(film.graph, film.targets, work, reporter)
+        report.placement = getattr(running, "placement", None)
     fill_report(report, work, film, outcome, outdir, export)
     work.file_hash.save()
     write_manifest(work, film.graph, report)

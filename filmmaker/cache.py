@@ -93,6 +93,7 @@ class Cache:
         self.corrupt: list[str] = []  # what was found damaged and quarantined, for the build report
         self._verified: dict[tuple[str, str], tuple[int, int]] = {}  # entry -> (size, mtime) when checked
         self.touched: set[tuple[str, str]] = set()  # entries found or written: what a build references
+        self.written: list[tuple[str, str, str]] = []  # (kind, key, ext) stored by this process, in order
 
     def path(self, kind: str, key: str, ext: str) -> Path:
         return self.root / kind / key[:2] / f"{key}{ext}"
@@ -154,6 +155,19 @@ class Cache:
         atomic_write_bytes(self._record_path(kind, key), json.dumps(record, sort_keys=True).encode())
         self._verified[kind, key] = _stamp(final)
         self.touched.add((kind, key))
+        self.written.append((kind, key, ext))
+
+    def adopt(self, kind: str, key: str, ext: str, data: bytes, record: dict[str, Any]) -> None:
+        """Store an artifact made elsewhere (another machine's cache), trusting nothing: its bytes
+        must match the record it came with, which is then kept as this entry's record."""
+        if record.get("kind") != kind or record.get("key") != key:
+            raise OSError(f"a {kind} artifact arrived with the record of {record.get('kind')} {record.get('key')}")
+        if len(data) != record.get("size") or hashlib.sha256(data).hexdigest() != record.get("sha256"):
+            raise OSError(f"the {kind} artifact {key[:12]} arrived damaged (its size or SHA-256 differs from its record)")
+        meta = {k: v for k, v in record.items() if k not in RECORD_FIELDS}
+        with self.put(kind, key, ext, meta) as tmp:
+            tmp.write_bytes(data)
+        self.written.pop()  # adopted, not made here
 
     def discard(self, kind: str, key: str, ext: str) -> None:
         self._record_path(kind, key).unlink(missing_ok=True)

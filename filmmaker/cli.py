@@ -47,6 +47,49 @@ def _jobs(given: int | None) -> int:
     return given or default_jobs()
 
 
+def _executor_option():
+    return typer.Option("local", "--executor", help="Where the work runs: local (this machine's cores) or ray "
+                        "(a Ray cluster; pip install 'filmmaker[ray]').")
+
+
+def _address_option():
+    return typer.Option(None, "--address", help="ray: the cluster's head, HOST:PORT or auto [default: start one "
+                        "on this machine, on 127.0.0.1].")
+
+
+def _cache_option():
+    return typer.Option(None, "--cache", help="A cache folder to use instead of the project's (every Ray node "
+                        "that sees it writes there) [default: $FILMMAKER_CACHE, else .filmmaker/cache].")
+
+
+def _gpus_option():
+    return typer.Option([], "--gpus", help="ray: GPUs per node of a kind, KIND=N (repeatable); adds to the "
+                        "screenplay's executor.ray.gpus.")
+
+
+def _executor(sp, name: str, jobs: int | None, address: str | None, cache: Path | None, gpus: list[str]):
+    """The executor a command asked for, checked before any work."""
+    from filmmaker.executors import EXECUTORS, ExecutorOptions, shared_cache
+
+    if name not in EXECUTORS:
+        raise FilmmakerError(f"--executor {name!r}: choose {' or '.join(EXECUTORS)}")
+    if name != "ray" and (address or gpus):
+        raise FilmmakerError(f"{'--address' if address else '--gpus'} is for --executor ray")
+    wanted = dict(sp.ray_gpus)
+    for pair in gpus:
+        kind, _, count = pair.partition("=")
+        try:
+            wanted[kind.strip()] = float(count)
+        except ValueError:
+            raise FilmmakerError(f"--gpus {pair!r}: write KIND=N, e.g. image=1") from None
+    if name == "ray":
+        from filmmaker.executors.ray_executor import check_address, require_ray
+
+        require_ray()
+        check_address(address)  # a wrong one fails now, before anything is resolved or written
+    return ExecutorOptions(name, _jobs(jobs), address, wanted, shared_cache(cache))
+
+
 @contextlib.contextmanager
 def _interruptible():
     """Ctrl-C stops the build cleanly: what was finished stays in the cache, nothing half-written
@@ -137,6 +180,10 @@ def build(
     preview: bool = typer.Option(False, "--preview", help="Half resolution and the fastest encoder, for drafts."),
     cast: list[str] = typer.Option([], "--cast", help="Recast a role for this build: ROLE=ACTOR (repeatable)."),
     jobs: Optional[int] = _jobs_option(),
+    executor: str = _executor_option(),
+    address: Optional[str] = _address_option(),
+    cache: Optional[Path] = _cache_option(),
+    gpus: list[str] = _gpus_option(),
 ) -> None:
     """Build the film: OUTDIR/<slug>.mp4 and OUTDIR/<slug>.srt."""
     from filmmaker.build import build_film
@@ -149,8 +196,9 @@ def build(
         _check_cast(sp, recast)
         plan = plan_film(sp, preview=preview, cast=recast)
         target = outdir or sp.root / "out"
+        options = _executor(sp, executor, jobs, address, cache, gpus)
         with _interruptible(), _progress() as reporter:
-            report = build_film(plan, target, reporter, jobs=_jobs(jobs))
+            report = build_film(plan, target, reporter, executor=options)
     except FilmmakerError as exc:
         _fail(exc)
     for warning in report.warnings:
@@ -169,6 +217,17 @@ def build(
     stages = ", ".join(f"{name} {secs:.1f} s" for name, secs in report.stage_seconds.items() if secs >= 0.05)
     if stages:
         out.print(f"  work: {stages}", highlight=False)
+    _print_placement(report.placement)
+
+
+def _print_placement(placement) -> None:
+    if placement is None or not placement.tasks:
+        return
+    tasks = sum(placement.tasks.values())
+    nodes = ", ".join(f"{node[:8]} {n}" for node, n in sorted(placement.tasks.items()))
+    loads = "".join(f"; {model} loaded {n}x" for model, n in sorted(placement.loads.items()))
+    out.print(f"  ray: {tasks} tasks on {len(placement.tasks)} nodes ({nodes}), "
+              f"{placement.returned_bytes} bytes returned{loads}", highlight=False)
 
 
 @app.command()
@@ -180,6 +239,10 @@ def export(
     preview: bool = typer.Option(False, "--preview", help="Export the preview-size build."),
     cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable)."),
     jobs: Optional[int] = _jobs_option(),
+    executor: str = _executor_option(),
+    address: Optional[str] = _address_option(),
+    cache: Optional[Path] = _cache_option(),
+    gpus: list[str] = _gpus_option(),
 ) -> None:
     """Write the edit for an editing suite: EDL, OTIO, FCP 7 XML with media/, and subtitles.
 
@@ -201,10 +264,11 @@ def export(
         parse_timecode(timecode_start, sp.format.fps)
         plan = plan_film(sp, preview=preview, cast=recast)
         target = outdir or sp.root / "out"
+        options = _executor(sp, executor, jobs, address, cache, gpus)
         with _interruptible(), _progress() as reporter:
             report = build_film(plan, target, reporter,
                                 export=ExportOptions(chosen, timecode_start, film=False, strict=True),
-                                jobs=_jobs(jobs))
+                                executor=options)
     except FilmmakerError as exc:
         _fail(exc)
     for warning in report.warnings:
@@ -381,6 +445,10 @@ def audition(
     outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="Where the reel goes [default: out/ beside the screenplay]."),
     full: bool = typer.Option(False, "--full", help="Render the takes at full size (the reel is then 2x2 full frames)."),
     jobs: Optional[int] = _jobs_option(),
+    executor: str = _executor_option(),
+    address: Optional[str] = _address_option(),
+    cache: Optional[Path] = _cache_option(),
+    gpus: list[str] = _gpus_option(),
 ) -> None:
     """Render the role's shots once per candidate and tile them side by side in one reel, with a
     contact sheet; everything that does not depend on the role is made once."""
@@ -391,9 +459,10 @@ def audition(
         sp = _load(screenplay)
         candidates = [a.strip() for a in actors.split(",") if a.strip()]
         chosen = [s.strip() for s in shots.split(",") if s.strip()] if shots else None
+        options = _executor(sp, executor, jobs, address, cache, gpus)
         with _interruptible(), _progress() as reporter:
             report = run_audition(sp, role, candidates, outdir or sp.root / "out", scene=scene, shots=chosen,
-                                  audio=audio, preview=not full, reporter=reporter, jobs=_jobs(jobs))
+                                  audio=audio, preview=not full, reporter=reporter, executor=options)
     except FilmmakerError as exc:
         _fail(exc)
     for warning in dict.fromkeys(w for build in report.builds for w in build.warnings):  # once, not per take

@@ -88,8 +88,8 @@ class LocalExecutor:
         if self._pools is not None and any(node.runs_on != DRIVER for node in todo):
             self._pools.warm()  # they load their libraries while the first nodes are handed out
             self._pools.use(work.spec)
-        pools = self._pools if self._pools is not None and self._pools.spec_file else _InlinePools(work)
-        _run(todo, work, pools, outcome, reporter)
+        pools = self._pools if self._pools is not None and self._pools.spec_file else InlinePools(work)
+        schedule(todo, work, pools, outcome, reporter)
         return outcome
 
     def __exit__(self, *exc_info) -> None:
@@ -151,7 +151,7 @@ def _priorities(todo: list[Node], plan) -> dict[str, float]:
     return level
 
 
-def _run(todo: list[Node], work, pools, outcome: Outcome, reporter) -> None:
+def schedule(todo: list[Node], work, pools, outcome: Outcome, reporter) -> None:
     import heapq
 
     waiting = {node.id: node for node in todo}
@@ -213,7 +213,7 @@ def _run(todo: list[Node], work, pools, outcome: Outcome, reporter) -> None:
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in done:
             nodes = running.pop(future)
-            results, seconds = future.result()  # a worker's error is raised here, stopping the build
+            results, seconds = pools.received(nodes, future.result())  # a worker's error is raised here
             busy -= sum(node.runs_on == WORKER for node in nodes)
             for node in nodes:
                 _finish(outcome, node, results.get(node.id, {}), seconds / len(nodes), reporter)
@@ -258,6 +258,9 @@ class _Pools:
 
     def use(self, spec) -> None:
         self.spec_file = _write_spec(spec)
+
+    def received(self, nodes: list[Node], value):
+        return value  # what workers made is in the cache already
 
     def submit(self, lane: str, nodes: list[Node]) -> Future:
         self.worked = True
@@ -326,7 +329,7 @@ def _work(spec_file: str, nodes: list[Node]):
     return worker.run(spec_file, nodes)
 
 
-class _InlinePools:
+class InlinePools:
     """`--jobs 1`: every node made here, in this process, as soon as it is submitted."""
 
     slots = 1
@@ -340,4 +343,7 @@ class _InlinePools:
         future: Future = Future()
         future.set_result(run_with(self.work, nodes))  # an error propagates here, at once
         return future
+
+    def received(self, nodes: list[Node], value):
+        return value
 

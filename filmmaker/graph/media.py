@@ -22,7 +22,9 @@ def media_node(ps: PlannedShot, body: Node, head: int, tail: int) -> Node:
     """`head`/`tail`: frames the dissolves on either side borrow (timeline.handles)."""
     # the body's key names everything its frames depend on; the handles are more of the same shot
     key = content_key({"kind": "media", "v": VERSION, "body": body.key, "handles": [head, tail]})
-    return Node("media", ps.id, key, ".mp4", (body.id,), {**body.args, "body": body.key, "handles": [head, tail]})
+    # the handles are drawn again from the shot's own picture and lines: those are inputs too
+    return Node("media", ps.id, key, ".mp4", (body.id, *body.deps),
+                {**body.args, "body": body.key, "handles": [head, tail]})
 
 
 def pieces(timing, index: int, head: int, tail: int) -> list[tuple[int, int, bool]]:

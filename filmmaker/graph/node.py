@@ -104,7 +104,7 @@ class Graph:
     def to_json(self) -> dict:
         return {"counts": self.counts(),
                 "nodes": [{"id": n.id, "kind": n.kind, "name": n.name, "key": n.key, "deps": list(n.deps),
-                           "runs_on": n.runs_on} for n in self.nodes.values()]}
+                           "ext": n.ext, "runs_on": n.runs_on} for n in self.nodes.values()]}
 
     def to_dot(self) -> str:
         """Graphviz DOT: one box per node (kind, name, key prefix), an edge from each input."""

@@ -40,6 +40,7 @@ class Workshop:
         self._faces: dict[str, Any] = {}
         self._face_engine = None
         self._models: dict[str, Any] = {}
+        self.loads: dict[str, int] = {}  # model name -> times this process loaded it
         self._timings: dict[str, Any] = {}
         # what the scheduler's own nodes leave for the ones after them (timeline -> cut, exports)
         self.timeline = None
@@ -82,6 +83,7 @@ class Workshop:
         """A heavy model (image or motion pipeline, MusicGen), loaded once per process."""
         if name not in self._models:
             self._models[name] = load()
+            self.loads[name] = self.loads.get(name, 0) + 1
         return self._models[name]
 
     def timing(self, key: str):

@@ -59,6 +59,11 @@ CUE_KEYS = ("from", "to", *CUE_SOURCES, "style", "track", "duration", "seed", "m
 PROMPT_OPTIONS = ("seed", "steps", "guidance", "style", "negative")  # a prompt shot's own imagery settings
 NTSC_RATES = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))  # 23.976, 29.97, 59.94
 
+# node kinds whose work can run on a GPU on Ray (the heavy models, and what a GPU encoder could take)
+GPU_KINDS = ("image", "motion", "music", "line", "picture", "segment", "media", "cue", "premix", "mixaudio")
+_EMPTY = yaml.MappingNode("tag:yaml.org,2002:map", [])
+
+
 def load_screenplay(path: str | os.PathLike) -> Screenplay:
     """Load and validate a screenplay file; raise ScreenplayError listing every problem."""
     path = Path(path).absolute()
@@ -74,7 +79,7 @@ def parse_screenplay(text: str, path: str | os.PathLike) -> Screenplay:
 class _Reader(NodeReader):
     def screenplay(self, root: yaml.Node) -> Screenplay:
         top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap",
-                                       "imagery", "music", "mix"),
+                                       "imagery", "music", "mix", "executor"),
                            required=("title", "scenes"))
         title = self.text(top["title"], "title", "Untitled") if "title" in top else "Untitled"
         fmt = self.format(top["format"]) if "format" in top else Format()
@@ -90,10 +95,18 @@ class _Reader(NodeReader):
             if "landmarks" in options:
                 landmarks = int(self.choice(options["landmarks"], "face_swap.landmarks", ("68", "5"), "68"))
         imagery = self.imagery(top["imagery"]) if "imagery" in top else Imagery()
+        gpus = self.executor(top["executor"]) if "executor" in top else {}
         if self.problems:
             raise ScreenplayError(self.problems)
         return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks, imagery,
-                          music_library=library, mix=mix)
+                          music_library=library, mix=mix, ray_gpus=gpus)
+
+    def executor(self, node: yaml.Node) -> dict[str, float]:
+        """`executor: {ray: {gpus: {image: 1}}}`: GPUs a Ray node of each kind asks for."""
+        ray = self.mapping(self.mapping(node, "executor", ("ray",)).get("ray", _EMPTY), "executor.ray", ("gpus",))
+        gpus = self.mapping(ray.get("gpus", _EMPTY), "executor.ray.gpus", GPU_KINDS)
+        return {kind: self.number(value, f"executor.ray.gpus.{kind}", 0.0, low=0, high=64)
+                for kind, value in gpus.items()}
 
     def format(self, node: yaml.Node) -> Format:
         m = self.mapping(node, "format", ("width", "height", "fps"))

@@ -212,6 +212,7 @@ class Screenplay:
     imagery: Imagery = Imagery()
     music_library: tuple[Path, ...] = ()  # folders of the user's own tracks, beside the bundled library
     mix: MixSettings = MixSettings()
+    ray_gpus: dict[str, float] = field(default_factory=dict)  # executor.ray.gpus: node kind -> GPUs per node
 
     @property
     def slug(self) -> str:

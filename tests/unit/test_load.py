@@ -344,7 +344,7 @@ def test_empty_file(film, text):
 def test_top_level_must_be_a_mapping(film):
     p = only(problems("- title: x\n", film))
     assert (p.line, p.col, p.field) == (1, 1, "")
-    assert p.message == "expected a mapping of title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, got a list"
+    assert p.message == "expected a mapping of title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, executor, got a list"
 
 
 def test_not_utf8_file(tmp_path):
@@ -379,7 +379,7 @@ def test_unknown_top_level_key_suggests_title(film):
     assert sorted(where(found)) == [(1, 1, "(top level)"), (1, 1, "titel")]
     by_field = {p.field: p.message for p in found}
     assert by_field["titel"] == ("unknown key (did you mean 'title'?); "
-                                 "allowed: title, format, actors, cast, scenes, score, face_swap, imagery, music, mix")
+                                 "allowed: title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, executor")
     assert by_field["(top level)"] == "missing required key 'title'"
 
 

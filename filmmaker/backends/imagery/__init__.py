@@ -81,12 +81,15 @@ def pick_device(requested: str) -> str:
     """`auto`: CUDA, then Apple's MPS, then the CPU."""
     import torch
 
+    from filmmaker.backends.threads import pin_torch_threads
+
     available = {"cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available(), "cpu": True}
     if requested == "auto":
-        return next(name for name, ok in available.items() if ok)
+        requested = next(name for name, ok in available.items() if ok)
     if not available[requested]:
         raise ResolveError(f"imagery.device is {requested!r} but this machine has no {requested.upper()} device "
                            "torch can use; set `device: auto`")
+    pin_torch_threads()  # CPU ops (and the GPU's host side) split alike in every process
     return requested
 
 

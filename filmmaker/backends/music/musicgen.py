@@ -87,6 +87,9 @@ class MusicGen:
             import torch
             from transformers import AutoProcessor, MusicgenForConditionalGeneration
 
+            from filmmaker.backends.threads import pin_torch_threads
+
+            pin_torch_threads()  # the same bytes in whichever process generates it
             device = self._device or ("cuda" if torch.cuda.is_available() else "cpu")
             try:
                 model = MusicgenForConditionalGeneration.from_pretrained(self.folder, local_files_only=True)

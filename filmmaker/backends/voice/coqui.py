@@ -70,6 +70,9 @@ def _load(checkpoint: Path, config: Path, device: str):
     """One model per build (per process), moved to the GPU when there is one."""
     from TTS.api import TTS
 
+    from filmmaker.backends.threads import pin_torch_threads
+
+    pin_torch_threads()  # the same samples in whichever process speaks the line
     tts = TTS(model_path=str(checkpoint), config_path=str(config), progress_bar=False).to(device)
     model = tts.synthesizer.tts_model
     return tts, getattr(model, "length_scale", None)
