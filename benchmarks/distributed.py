@@ -179,8 +179,12 @@ def simulate(pace: Pace, minutes: float, workers: int, gpu_image: float, gpu_mot
     wall = max(clock, driver_busy)
     gpu = shots * (gpu_image + gpu_motion) / workers
     work = sum(v[0] for v in tasks.values() if v[1] == "worker") / workers
+    step, chain = max(rank, key=rank.get), []
+    while step is not None:  # the critical path itself, by kind of work
+        chain.append(step.rstrip("0123456789"))
+        step = max(dependants[step], key=rank.get, default=None)
     bounds = {"the workers (generation and encoding)": work, "the driver (mix, join, storing artifacts)":
-              driver_busy, "the longest chain (a shot, then the join)": rank[max(rank, key=rank.get)]}
+              driver_busy, f"the longest chain ({' > '.join(chain)})": rank[max(rank, key=rank.get)]}
     bound = max(bounds, key=bounds.get)
     return wall, f"{bound}; GPU share of the work {gpu / max(work, 1e-9):.0%}"
 

@@ -151,6 +151,7 @@ class RayPools:
         self.spec = ray.put(spec_bytes)
         self._artifact_refs: dict[str, object] = {}
         self._actors: dict[str, object] = {}
+        self._task = None
         self._pending: list = []
 
     def _deps(self, nodes: list[Node]) -> list:
@@ -178,8 +179,9 @@ class RayPools:
                               str(self.shared) if self.shared else None)
         gpus = max(self.gpus.get(node.kind, 0) for node in nodes)
         if lane == WORKER:
-            remote = self.ray.remote(ray_tasks.make_one)
-            ref = remote.options(num_cpus=1, num_gpus=gpus, max_retries=TASK_RETRIES).remote(task)
+            if self._task is None:  # registered with the cluster once per build, not per node
+                self._task = self.ray.remote(ray_tasks.make_one)
+            ref = self._task.options(num_cpus=1, num_gpus=gpus, max_retries=TASK_RETRIES).remote(task)
         else:
             ref = self._actor(lane, gpus).make.remote(task)
         self._pending.append(ref)

@@ -112,6 +112,13 @@ def inputs_of(spec: Any, file_hash, skip: tuple[Path, ...]) -> tuple[dict[str, B
     return bundles, files
 
 
+def missing(bundle: Bundle, store: Path) -> list[str]:
+    """The SHA-256 of each of the bundle's files that `store` does not hold yet."""
+    folder = store / bundle.digest
+    return [digest for name, digest in bundle.files
+            if not ((folder / name).is_file() and _stamped(folder / name, digest))]
+
+
 def materialize(bundle: Bundle, store: Path, fetch: Callable[[str], bytes]) -> Path:
     """The bundle's entry under `store`, writing whichever of its files are not there yet (each
     checked against its SHA-256, written under a temp name and renamed, so a worker killed midway
@@ -121,7 +128,7 @@ def materialize(bundle: Bundle, store: Path, fetch: Callable[[str], bytes]) -> P
     folder = store / bundle.digest
     for name, digest in bundle.files:
         target = folder / name
-        if target.is_file() and target.stat().st_size and _stamped(target, digest):
+        if target.is_file() and _stamped(target, digest):
             continue
         data = fetch(digest)
         if hashlib.sha256(data).hexdigest() != digest:

@@ -145,3 +145,18 @@ def test_gc_keeps_referenced_and_recent_entries_and_sweeps_stale_leftovers(tmp_p
     assert sorted(e.key[:2] for e in cache.entries()) == ["aa", "cc"]  # kept: referenced, and too recent
     assert leftover in removed and not leftover.exists()
     assert not cache.path("picture", "bb" * 32, ".bin").exists()
+
+
+def test_an_artifact_made_elsewhere_is_adopted_only_when_it_matches_its_record(tmp_path):
+    elsewhere, here = Cache(tmp_path / "worker"), Cache(tmp_path / "driver")
+    with elsewhere.put("segment", "k" * 64, ".mp4", {"frames": 24}) as tmp:
+        tmp.write_bytes(b"segment bytes")
+    record = elsewhere.record("segment", "k" * 64)
+    with pytest.raises(OSError, match="arrived damaged"):
+        here.adopt("segment", "k" * 64, ".mp4", b"segment bytez", record)
+    assert here.get("segment", "k" * 64, ".mp4") is None and not list((tmp_path / "driver").rglob("*.mp4"))
+    with pytest.raises(OSError, match="record of"):
+        here.adopt("picture", "k" * 64, ".png", b"segment bytes", record)
+    here.adopt("segment", "k" * 64, ".mp4", b"segment bytes", record)
+    assert here.get("segment", "k" * 64, ".mp4").read_bytes() == b"segment bytes"
+    assert here.record("segment", "k" * 64)["frames"] == 24 and here.written == []
