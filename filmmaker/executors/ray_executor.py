@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filmmaker.errors import FilmmakerError, RenderError, ResolveError
+from filmmaker.errors import FilmmakerError, RenderError
 from filmmaker.executors.local import InlinePools, Outcome, plan_work, schedule
 from filmmaker.graph.node import DRIVER, WORKER, Graph, Node
 

@@ -61,9 +61,10 @@ def _workshop(task: Task):
     from filmmaker.graph.workshop import Workshop
 
     store = node_store()
-    missing = sorted({digest for bundle in task.bundles.values() for digest in shipping.missing(bundle, store / "inputs")})
+    inputs = store / "inputs"
+    missing = sorted({digest for bundle in task.bundles.values() for digest in shipping.missing(bundle, inputs)})
     arrived = dict(zip(missing, ray.get([task.files[digest] for digest in missing])))  # all at once
-    where = {path: shipping.materialize(bundle, store / "inputs", arrived.__getitem__)
+    where = {path: shipping.materialize(bundle, inputs, arrived.__getitem__)
              for path, bundle in task.bundles.items()}
     spec = pickle.loads(ray.get(task.spec))
     spec = shipping.translate(replace(spec, state_dir=store / "state"), where)
