@@ -27,17 +27,35 @@ DETECT_INTERVAL_S = 1.0  # the detector's round between landmark-only frames (th
 SAME_FACE = 0.5  # correlation of a tracked face with its look a frame before, below which it is lost
 
 
+MISSING = "face swap needs dlib and its models: pip install dlib-bin face-recognition-models"
+MODEL_FILES = {"68": "shape_predictor_68_face_landmarks.dat", "5": "shape_predictor_5_face_landmarks.dat",
+               "embedding": "dlib_face_recognition_resnet_model_v1.dat"}
+
+
+def model_paths() -> dict[str, Path]:
+    """The model files of `face-recognition-models`, found without importing it: its __init__
+    imports `pkg_resources`, which Python 3.12's venvs and recent setuptools no longer have.
+    `find_spec` of a top-level package locates it without running its __init__."""
+    from importlib.util import find_spec
+
+    spec = find_spec("face_recognition_models")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        paths = {key: Path(folder) / "models" / name for key, name in MODEL_FILES.items()}
+        if all(path.is_file() for path in paths.values()):
+            return paths
+    raise ResolveError(MISSING)
+
+
 @lru_cache(maxsize=1)
 def _models():
     try:
         import dlib
-        import face_recognition_models as files
     except ImportError:
-        raise ResolveError("face swap needs dlib and its models: pip install dlib-bin face-recognition-models") from None
+        raise ResolveError(MISSING) from None
+    paths = model_paths()
     return (dlib, dlib.get_frontal_face_detector(),
-            {68: dlib.shape_predictor(files.pose_predictor_model_location()),
-             5: dlib.shape_predictor(files.pose_predictor_five_point_model_location())},
-            dlib.face_recognition_model_v1(files.face_recognition_model_location()))
+            {68: dlib.shape_predictor(str(paths["68"])), 5: dlib.shape_predictor(str(paths["5"]))},
+            dlib.face_recognition_model_v1(str(paths["embedding"])))
 
 
 def detect(image: np.ndarray, upsample: int = 0) -> list[tuple[int, int, int, int]]:
