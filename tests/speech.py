@@ -4,6 +4,7 @@ transcription and word error rate."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -87,3 +88,81 @@ def make_recognizer():
         return hyp.hypstr if hyp is not None else ""
 
     return recognize
+
+
+def median_f0(audio: list[np.ndarray]) -> float:
+    tracks = [yin(a)[0] for a in audio]
+    voiced = np.concatenate([t[~np.isnan(t)] for t in tracks])
+    return float(np.median(voiced)) if len(voiced) else float("nan")
+
+
+def envelope_db(audio: list[np.ndarray], frame: int = 2048) -> np.ndarray:
+    """The mean spectral envelope (cepstrally smoothed log magnitude, dB) of the loud frames, up to
+    5 kHz: where the formants are."""
+    from filmmaker.render.spectral import envelope
+
+    frames = []
+    for a in audio:
+        n = len(a) // frame
+        if not n:
+            continue
+        blocks = a[: n * frame].reshape(n, frame) * np.hanning(frame)
+        loud = np.sqrt((blocks ** 2).mean(axis=1))
+        kept = blocks[loud > loud.max() * 0.1]
+        frames.append(np.abs(np.fft.rfft(kept, axis=1)).T)
+    magnitude = np.concatenate(frames, axis=1)
+    env = 20 * np.log10(envelope(magnitude).mean(axis=1) + 1e-9)
+    return env[: int(5000 / (RATE / frame))] - env.max()
+
+
+def transcribe_wer(audio: list[np.ndarray], texts: list[str]) -> float:
+    recognize = make_recognizer()
+    errors = total = 0
+    for a, text in zip(audio, texts):
+        heard = recognize(a / max(1e-9, float(np.abs(a).max())) * 0.5)
+        errors += edit_distance(words(text), words(heard))
+        total += len(words(text))
+    return errors / max(1, total)
+
+
+def _cues(srt: str) -> list[tuple[float, float, str, str]]:
+    """(start, end, role, text) of each subtitle."""
+    def seconds(stamp: str) -> float:
+        h, m, s = stamp.strip().split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s.replace(",", "."))
+
+    out = []
+    for block in srt.strip().split("\n\n"):
+        rows = block.splitlines()
+        start, end = rows[1].split(" --> ")
+        text = " ".join(rows[2:])
+        role, _, said = text.partition(": ")
+        out.append((seconds(start), seconds(end), role, re.sub(r"\([^)]*\)", "", said)))
+    return out
+
+
+def dialogue_wer(out: Path) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
+    """A built film's dialogue, cut at its subtitles and transcribed from the final mix and from the
+    dialogue stem: WER by (source, role) ("" for all roles), and each role's median F0."""
+    import soundfile as sf
+
+    from filmmaker.render.ffmpeg import decode_audio
+
+    slug = next(out.glob("*.srt")).stem
+    cues = _cues((out / f"{slug}.srt").read_text())
+    mix = decode_audio(out / f"{slug}.mp4", channels=1)[:, 0]
+    stem, _ = sf.read(out / "stems" / "dialogue.wav", dtype="float32", always_2d=True)
+    stem = stem.mean(axis=1)
+    recognize = make_recognizer()
+    tally: dict[tuple[str, str], list[int]] = {}
+    pitch: dict[str, list[np.ndarray]] = {}
+    for start, end, role, said in cues:
+        for name, audio in (("mix", mix), ("stem", stem)):
+            piece = audio[int(start * RATE): int(end * RATE) + RATE // 10]
+            heard = recognize(piece / max(1e-9, float(np.abs(piece).max())) * 0.5)
+            for key in ((name, role), (name, "")):
+                count = tally.setdefault(key, [0, 0])
+                count[0] += edit_distance(words(said), words(heard))
+                count[1] += len(words(said))
+        pitch.setdefault(role, []).append(stem[int(start * RATE): int(end * RATE)])
+    return {key: e / max(1, n) for key, (e, n) in tally.items()}, {r: median_f0(p) for r, p in pitch.items()}
