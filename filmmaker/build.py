@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from filmmaker.cache import Cache, FileHashes
+from filmmaker.cache import Cache, FileHashes, check_state
 from filmmaker.executors import ExecutorOptions
 from filmmaker.export import ExportOptions
 from filmmaker.plan import Plan, Timing
@@ -80,12 +80,23 @@ def prepare(plan: Plan, outdir: Path | None = None, export: ExportOptions | None
     from filmmaker.graph.workshop import Workshop, WorkshopSpec, encoding_for
 
     state_dir = plan.screenplay.root / ".filmmaker"
+    check_state(state_dir, cache_root or state_dir / "cache")
     cache = Cache(cache_root or state_dir / "cache")
     file_hash = FileHashes(state_dir / "file-hashes.json")
     resolved = resolve(plan, cache, file_hash)
     enc = encoding_for(plan)
     film = film_graph(plan, resolved, file_hash, enc, outdir, export)
     return Workshop(WorkshopSpec(plan, resolved, enc, state_dir), cache, file_hash), film
+
+
+def _sweep(work, graph, outdir: Path) -> None:
+    """Remove what killed builds left half-written where this one writes: the film's folders, the
+    state folder, and the cache folders of this film's artifacts (a live build's files are kept)."""
+    from filmmaker.partials import sweep
+
+    state = work.spec.state_dir
+    shards = {work.cache.path(node.kind, node.key, node.ext).parent for node in graph if node.cached}
+    sweep([outdir, outdir / "media", outdir / "stems", state, state / "manifests", *sorted(shards)])
 
 
 def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, export: ExportOptions | None = None,
@@ -96,6 +107,7 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
     `if __name__ == "__main__":`. `executor` chooses another (Ray) and where the cache is."""
     from filmmaker.executors import open_executor
     from filmmaker.graph.manifest import write_manifest
+    from filmmaker.graph.outputs import check_targets
     from filmmaker.graph.report import fill_report
 
     export = export or ExportOptions()
@@ -107,6 +119,8 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
         with _clock(report.stage_seconds, "resolve"):
             work, film = prepare(plan, outdir, export, options.cache)
         report.warnings.extend(work.resolved.warnings)
+        check_targets(film.graph, plan.screenplay.slug)
+        _sweep(work, film.graph, outdir)
         work.file_hash.save()  # workers read the hashes of the inputs rather than hash them again
         outcome = running.run(film.graph, film.targets, work, reporter)
         report.placement = getattr(running, "placement", None)

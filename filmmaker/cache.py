@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from filmmaker.errors import FilmmakerError
+from filmmaker.partials import part_prefix
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -39,13 +42,50 @@ def file_sha256(path: Path) -> str:
 
 RECORD_FIELDS = {"kind", "key", "size", "sha256"}  # what a record checks its artifact by
 QUARANTINE = "quarantine"  # damaged entries are moved here, out of the way
+WRITE_SECONDS = 60  # an artifact without a record younger than this may be one a build is writing now
+_GONE = (FileNotFoundError, NotADirectoryError)  # missing, or a file stands where a folder on its path was
+
+
+class StateError(FilmmakerError):
+    """A file stands where filmmaker keeps a folder of its own (`.filmmaker/`, the cache)."""
+
+
+def require_folder(folder: Path, what: str) -> None:
+    """Raise StateError if `folder`, or the nearest of its parents that exists, is not a folder."""
+    for here in (folder, *folder.parents):
+        if os.path.lexists(here):
+            if not here.is_dir():
+                raise StateError(f"{here} is a file where filmmaker keeps {what} ({folder}); move or delete it "
+                                 "and build again (filmmaker makes the folder anew)")
+            return
+
+
+def check_state(state_dir: Path, cache_root: Path) -> None:
+    """Before any work: a file where the project's state folders go, or a folder where its hash
+    memo goes, is the user's to move (it may be theirs); say so rather than fail halfway."""
+    require_folder(state_dir, "a project's build state")
+    require_folder(cache_root, "the build cache")
+    for name, what in (("manifests", "the builds' manifests"), ("run", "a running build's files")):
+        require_folder(state_dir / name, what)
+    memo = state_dir / "file-hashes.json"
+    if memo.is_dir():
+        raise StateError(f"{memo} is a folder where filmmaker keeps a file (the hashes of the inputs); move or "
+                         "delete it and build again")
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
 
 
 @contextlib.contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
     """Yield a temp path in `final`'s folder; on success fsync it and rename it over `final`."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent)
+    # named after this process: a sweep tells a killed writer's leftovers from a live one's (partials.py)
+    fd, tmp = tempfile.mkstemp(prefix=part_prefix(final.stem), suffix=f".part{final.suffix}", dir=final.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -106,8 +146,8 @@ class Cache:
         path = self.path(kind, key, ext)
         try:
             record = json.loads(self._record_path(kind, key).read_text())
-        except FileNotFoundError:
-            return None  # never written, or its writer is not done yet
+        except _GONE:
+            return None  # never written, or its writer is not done yet (or a file stands where its folder was)
         except (OSError, ValueError):
             record = None
         stamp = _stamp(path)
@@ -145,6 +185,7 @@ class Cache:
         if meta and meta.keys() & RECORD_FIELDS:
             raise ValueError(f"meta may not replace the record's own fields: {sorted(meta.keys() & RECORD_FIELDS)}")
         final = self.path(kind, key, ext)
+        self._make_folder(final.parent)
         with atomic_path(final) as tmp:
             yield tmp
             if not tmp.exists() or tmp.stat().st_size == 0:
@@ -177,10 +218,10 @@ class Cache:
     def quarantine(self, kind: str, key: str, path: Path, problem: str) -> None:
         """Move a damaged entry aside (kept for a post-mortem, removed by `gc`) and note it."""
         aside = self.root / QUARANTINE / kind
-        aside.mkdir(parents=True, exist_ok=True)
+        self._make_folder(aside)
         stamp = time.strftime("%Y%m%dT%H%M%S")
         for source in (path, self._record_path(kind, key)):
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(*_GONE):
                 os.replace(source, aside / f"{stamp}.{source.name}")
         self._verified.pop((kind, key), None)
         self.corrupt.append(f"{kind} {key[:12]}: {problem}; moved to {aside} and rebuilt")
@@ -201,12 +242,68 @@ class Cache:
             yield Entry(kind, key, artifact, record, size, record.stat().st_mtime)
 
     def verify(self) -> list[str]:
-        """Re-hash every entry; quarantine and return the damaged ones."""
+        """Re-hash every entry; quarantine and return the damaged ones: an artifact that does not
+        match its record, a record whose artifact is gone, an artifact whose record is gone, and a
+        file standing where a folder of the cache belongs."""
         before = len(self.corrupt)
+        self._clear_folders()
+        recorded = set()
         for entry in self.entries():
+            recorded.add((entry.kind, entry.key))
             self._verified.pop((entry.kind, entry.key), None)
+            if not entry.path.is_file():
+                entry.record.unlink(missing_ok=True)  # it vouches for nothing: the next build remakes the artifact
+                self.corrupt.append(f"{entry.kind} {entry.key[:12]}: its artifact is gone (deleted?); its record "
+                                    "was removed and it is rebuilt")
+                continue
             self.get(entry.kind, entry.key, entry.path.suffix)
+        settled = time.time() - WRITE_SECONDS
+        for path in self._artifacts():
+            kind, key = path.parent.parent.name, path.name.split(".")[0]
+            if (kind, key) not in recorded and _mtime(path) < settled:  # newer: its writer may be finishing
+                self.quarantine(kind, key, path, "its record is gone (deleted, or its build was killed before "
+                                "writing it), so nothing vouches for it")
         return self.corrupt[before:]
+
+    def _artifacts(self) -> Iterator[Path]:
+        """Every artifact file under a kind's shard folders (records, temp files and quarantine aside)."""
+        for path in self.root.glob("*/??/*") if self.root.is_dir() else ():
+            if (path.parent.parent.name != QUARANTINE and not path.name.startswith(".")
+                    and not path.name.endswith(".record.json") and path.is_file()):
+                yield path
+
+    def _make_folder(self, folder: Path) -> None:
+        """`folder`, inside the cache, made; a file standing in its way (a cache folder replaced by
+        hand, by a sync tool) is moved to quarantine and reported, so it does not stop every build."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return
+        except (FileExistsError, NotADirectoryError):
+            pass
+        require_folder(self.root, "the build cache")  # the root itself (or above it): the user's to fix
+        here = self.root
+        for part in folder.relative_to(self.root).parts:
+            here = here / part
+            if os.path.lexists(here) and not here.is_dir():
+                self._set_aside(here)
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _set_aside(self, path: Path) -> None:
+        relative = path.relative_to(self.root)
+        if relative.parts[0] == QUARANTINE:  # junk inside the quarantine itself: nothing to keep
+            path.unlink()
+            return
+        aside = self.root / QUARANTINE
+        self._make_folder(aside)
+        os.replace(path, aside / f"{time.strftime('%Y%m%dT%H%M%S')}.{'-'.join(relative.parts)}")
+        self.corrupt.append(f"{relative}: a file stood where a folder of the cache belongs; moved to {aside}")
+
+    def _clear_folders(self) -> None:
+        """Set aside files standing where shard folders belong (a kind's folder in the way is set
+        aside when a build needs it: the root may be a shared folder that holds other files)."""
+        for path in self.root.glob("*/??") if self.root.is_dir() else ():
+            if all(c in "0123456789abcdef" for c in path.name) and not path.is_dir():
+                self._set_aside(path)
 
     def gc(self, keep: set[tuple[str, str]], grace_seconds: float, now: float | None = None) -> list[Path]:
         """Remove entries not in `keep` and older than the grace period, with stale temp files,
@@ -234,7 +331,7 @@ class Cache:
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         stat = path.stat()
-    except FileNotFoundError:
+    except _GONE:
         return None
     return stat.st_size, stat.st_mtime_ns
 
@@ -245,7 +342,7 @@ def _damage(path: Path, record: dict | None) -> str | None:
         return "its record is unreadable"
     try:
         size = path.stat().st_size
-    except FileNotFoundError:
+    except _GONE:
         return "missing"
     if size != record["size"]:
         return f"{size} bytes where {record['size']} were written"
@@ -255,7 +352,10 @@ def _damage(path: Path, record: dict | None) -> str | None:
 
 
 class FileHashes:
-    """SHA-256 of input files, re-hashed only when size or mtime change (doit's trick)."""
+    """SHA-256 of input files (and of the outputs a build left, to tell they are still as made),
+    re-hashed only when their stamp changes (doit's trick). The stamp is size, mtime, ctime and
+    inode: a file rewritten with its size and mtime put back (`touch -r`, a careless tool) still
+    has a new ctime, which no one can set back, so damage is never taken for the file as made."""
 
     def __init__(self, store: Path):
         self.store = store
@@ -267,10 +367,10 @@ class FileHashes:
 
     def __call__(self, path: Path) -> str:
         stat = path.stat()
-        stamp = [stat.st_size, stat.st_mtime_ns]
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         entry = self.entries.get(str(path))
-        if entry and entry[:2] == stamp:
-            return entry[2]
+        if entry and len(entry) == len(stamp) + 1 and entry[:-1] == stamp:
+            return entry[-1]
         digest = file_sha256(path)
         self.entries[str(path)] = [*stamp, digest]
         self.dirty = True
@@ -278,5 +378,8 @@ class FileHashes:
 
     def save(self) -> None:
         if self.dirty:
-            atomic_write_bytes(self.store, json.dumps(self.entries, sort_keys=True).encode())
+            try:
+                atomic_write_bytes(self.store, json.dumps(self.entries, sort_keys=True).encode())
+            except OSError:  # a memo only: unsaved, the files are hashed again next time
+                return
             self.dirty = False

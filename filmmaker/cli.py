@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from filmmaker.errors import FilmmakerError, ScreenplayError
+from filmmaker.places import cache_of, say_target
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Make a film from a YAML screenplay: voices, pictures, score, subtitles.")
@@ -394,8 +395,13 @@ def say(
     from filmmaker.render.audio import RATE, loudness
     from filmmaker.render.voice import speak
     from filmmaker.screenplay.direction import parse_parenthetical
+    from filmmaker.screenplay.model import MAX_LINE_CHARS
 
     try:
+        target = say_target(output, actor)
+        if len(text) > MAX_LINE_CHARS:
+            raise FilmmakerError(f"the text is {len(text):,} characters; a line is at most {MAX_LINE_CHARS:,} "
+                                 "(about five minutes of speech): say a shorter piece")
         sp = _load(_find_screenplay(screenplay))
         actor_id = sp.cast.get(actor, actor)
         if actor_id not in sp.actors:
@@ -412,7 +418,7 @@ def say(
         _warn(f"{word!r} is not a direction filmmaker performs")
     import soundfile
 
-    target = output or Path(f"say-{actor_id}.wav")
+    target = target or Path(f"say-{actor_id}.wav")
     with atomic_path(target) as tmp:
         soundfile.write(tmp, audio, RATE, subtype="PCM_16", format="WAV")
     out.print(f"[green]wrote[/green] {target} ({len(audio) / RATE:.2f} s, {loudness(audio):.1f} LUFS, "
@@ -422,6 +428,10 @@ def say(
 @app.command()
 def new(directory: Path = typer.Argument(..., help="A new folder for the project.")) -> None:
     """Start a project from a copy of the example film."""
+    if directory.exists() and not directory.is_dir():
+        err.print(f"error: {directory} is a file; give the name of a new folder for the project", style="red",
+                  markup=False, highlight=False)
+        raise typer.Exit(2)
     if directory.exists() and any(directory.iterdir()):
         err.print(f"error: {directory} exists and is not empty; choose a new folder", style="red")
         raise typer.Exit(2)
@@ -429,8 +439,14 @@ def new(directory: Path = typer.Argument(..., help="A new folder for the project
         err.print(f"error: the example project is missing ({EXAMPLE_DIR}); install filmmaker from its "
                   "source tree (pip install -e .)", style="red")
         raise typer.Exit(2)
-    shutil.copytree(EXAMPLE_DIR, directory, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".filmmaker", "out"))
+    try:
+        shutil.copytree(EXAMPLE_DIR, directory, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".filmmaker", "out"))
+    except OSError as exc:  # a file on the way to it, no room, no permission
+        reason = exc.strerror or "some files could not be copied"  # shutil.Error: a list of them
+        err.print(f"error: cannot create {directory}: {reason}; give a new folder in a place you can write to",
+                  style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
     out.print(f"[green]created[/green] {directory}; build it with: filmmaker build {directory / 'the-launch.yaml'}")
 
 
@@ -477,18 +493,13 @@ cache_app = typer.Typer(no_args_is_help=True, help="Inspect, verify and clean a 
 app.add_typer(cache_app, name="cache")
 
 
-def _cache_of(project: Path):
-    """The cache of a project, named by its folder or by one of its screenplays."""
-    from filmmaker.cache import Cache
-
-    folder = project if project.is_dir() else project.parent
-    return Cache(folder.resolve() / ".filmmaker" / "cache")
-
-
 @cache_app.command("ls")
 def cache_ls(project: Path = typer.Argument(Path("."), help="A project folder or one of its screenplays.")) -> None:
     """Entries and bytes per kind of artifact."""
-    cache = _cache_of(project)
+    try:
+        cache = cache_of(project)
+    except FilmmakerError as exc:
+        _fail(exc)
     kinds: dict[str, list[int]] = {}
     for entry in cache.entries():
         count = kinds.setdefault(entry.kind, [0, 0])
@@ -507,7 +518,10 @@ def cache_ls(project: Path = typer.Argument(Path("."), help="A project folder or
 def cache_verify(project: Path = typer.Argument(Path("."), help="A project folder or one of its screenplays.")
                  ) -> None:
     """Re-hash every entry against its record; exit 1 when any was damaged (it is quarantined)."""
-    cache = _cache_of(project)
+    try:
+        cache = cache_of(project)
+    except FilmmakerError as exc:
+        _fail(exc)
     entries = sum(1 for _ in cache.entries())
     damaged = cache.verify()
     for damage in damaged:
@@ -545,7 +559,7 @@ def cache_gc(
         by_cache: dict[Path, set] = {}
         for screenplay in screenplays:
             refs = plan_of(plan_film(_load(screenplay))).references
-            by_cache.setdefault(_cache_of(screenplay).root, set()).update(refs)
+            by_cache.setdefault(cache_of(screenplay).root, set()).update(refs)
     except FilmmakerError as exc:
         _fail(exc)
     from filmmaker.cache import Cache

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from filmmaker.cache import content_key
 from filmmaker.graph.node import Node
+from filmmaker.partials import part_prefix
 from filmmaker.plan import PlannedShot
 
 VERSION = 2
@@ -47,7 +48,9 @@ def make(work, node: Node) -> dict:
     ps = work.plan.shots[node.args["shots"][0]]
     timing = shot_layout(work, [ps.index], node.args["lines"])
     head, tail = node.args["handles"]
-    with work.cache.put("media", node.key, ".mp4") as tmp, tempfile.TemporaryDirectory(dir=tmp.parent) as folder:
+    # the handles' folder is a part file too: a killed build's is swept by the next (partials.py)
+    with work.cache.put("media", node.key, ".mp4") as tmp, \
+            tempfile.TemporaryDirectory(prefix=part_prefix(node.key), suffix=".part", dir=tmp.parent) as folder:
         files = []
         for n, (first, frames, is_body) in enumerate(pieces(timing, ps.index, head, tail)):
             if is_body:

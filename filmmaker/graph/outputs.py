@@ -5,6 +5,7 @@ copy is never opened, so a rebuild that changes nothing reads no media."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -125,3 +126,22 @@ def make_export(work, node: Node) -> dict:
     work.outputs[node.id] = {"key": node.key, "files": {str(p): work.file_hash(p) for p in written.values()},
                              "formats": {name: str(p) for name, p in written.items()}, "warnings": warnings}
     return {"warnings": warnings}
+
+
+def check_targets(graph, slug: str) -> None:
+    """Refuse, before any work, a film whose outputs cannot be written: a file where one of their
+    folders should be (`-o` naming a file), or a folder where a file goes (`out/film.mp4/`)."""
+    from filmmaker.errors import FilmmakerError
+    from filmmaker.export import FORMATS
+
+    targets = [Path(node.args["target"]) for node in graph.of_kind("output") if "target" in node.args]
+    targets += [Path(node.args["folder"]) / f"{slug}{FORMATS[node.name]}" for node in graph.of_kind("export")]
+    for target in targets:
+        for folder in target.parents:
+            if os.path.lexists(folder):
+                if not folder.is_dir():
+                    raise FilmmakerError(f"{folder} is a file where the build needs a folder (to write "
+                                         f"{target.name} in); give -o a folder, new or existing, or move the file")
+                break
+        if target.is_dir():
+            raise FilmmakerError(f"{target} is a folder where the build writes a file; move or rename the folder")

@@ -11,6 +11,9 @@ from filmmaker.graph.node import Node
 from filmmaker.plan import Plan, PlannedShot
 
 VERSION = 1
+# 2: a still's picture is the file as loaded (and swapped): keyed by the file, not by the frame size,
+# in-point or sound it was used with, so a preview and a full build (or two shots) share it
+STILL_VERSION = 2
 
 
 def speakers(ps: PlannedShot) -> list[str]:
@@ -20,12 +23,15 @@ def speakers(ps: PlannedShot) -> list[str]:
 def picture_key(plan: Plan, ps: PlannedShot, enc, file_hash, image: Node | None) -> str:
     """Everything that changes the pixels; also what a footage shot's other nodes name its source by."""
     picture = ps.shot.picture
-    fields: dict = {"kind": "picture", "v": VERSION, "picture": picture.kind, "w": enc.width, "h": enc.height}
-    if picture.kind in ("still", "footage"):
+    if picture.kind == "still":
+        fields: dict = {"kind": "picture", "v": VERSION, "still": STILL_VERSION, "sha256": file_hash(picture.path)}
+        if ps.shot.faces:
+            fields["faces"] = face_key_fields(face_jobs(plan, ps), file_hash)
+        return content_key(fields)
+    fields = {"kind": "picture", "v": VERSION, "picture": picture.kind, "w": enc.width, "h": enc.height}
+    if picture.kind == "footage":
         fields["sha256"] = file_hash(picture.path)
         fields.update(start=picture.start, keep_audio=picture.keep_audio)
-    if picture.kind == "still" and ps.shot.faces:
-        fields["faces"] = face_key_fields(face_jobs(plan, ps), file_hash)
     elif picture.kind == "card":
         fields.update(text=picture.source, background=picture.background, color=picture.color)
     elif image is not None:

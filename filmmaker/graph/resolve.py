@@ -15,6 +15,7 @@ from typing import Any
 from filmmaker.backends.face import FACE_ENGINE_VERSION
 from filmmaker.cache import Cache, FileHashes
 from filmmaker.errors import Problem, RenderError, ResolveError, ScreenplayError
+from filmmaker.graph.checks import actor_problem, image_problems, voice_problem
 from filmmaker.graph.faces import face_jobs
 from filmmaker.graph.measure import measured
 from filmmaker.graph.sources import Source, resolve_sources
@@ -55,21 +56,36 @@ def resolve(plan: Plan, cache: Cache, file_hash: FileHashes) -> Resolved:
 
     sp = plan.screenplay
     found = Resolved()
+    problems: list[Problem] = []
     for ps in plan.shots:
         for pl in ps.lines:
             if pl.actor.id not in found.voices:
                 try:
                     found.voices[pl.actor.id] = open_voice(pl.actor.voice, file_hash).identity()
                 except ResolveError as exc:
-                    raise ResolveError(f"actor {pl.actor.id!r}: {exc}") from None
-    problems: list[Problem] = []
+                    found.voices[pl.actor.id] = {}  # reported once, at the actor's voice
+                    problems.append(voice_problem(sp.path, pl.actor, exc))
+    problems.extend(image_problems(plan, cache, file_hash))  # before any face engine opens them
+    unusable = {(p.file, p.line, p.col) for p in problems}
     for ps in plan.shots:
         for job in face_jobs(plan, ps):
+            actor = sp.actors[job.actor]
             if job.face is None:
                 problems.append(shot_problem(plan, ps, "faces", f"{job.role}: actor {job.actor!r} has "
                                              "no `face` photo to swap in; add one under actors"))
-            else:
-                check_face(job, cache, file_hash)
+            elif (sp.path, *actor.pos.get("face", (0, 0))) not in unusable:
+                try:
+                    check_face(job, cache, file_hash)
+                except ResolveError as exc:
+                    problems.append(actor_problem(sp.path, actor, "face", str(exc)))
+                    unusable.add((sp.path, *actor.pos.get("face", (0, 0))))
+        for casting in ps.shot.faces:
+            if casting.reference is not None and (sp.path, *casting.pos) not in unusable:
+                try:
+                    check_stand_in(casting.reference, cache, file_hash)
+                except ResolveError as exc:
+                    field = shot_problem(plan, ps, "faces", "").field
+                    problems.append(Problem(sp.path, *casting.pos, f"{field}.{casting.role}", str(exc)))
         if ps.shot.faces and ps.shot.picture.kind == "prompt" and not sp.imagery.model:
             found.warnings.append(f"shot {ps.id!r}: faces are swapped onto generated pictures; "
                                   "a storyboard panel has none, so the swap waits for an image model")
@@ -95,9 +111,15 @@ def resolve(plan: Plan, cache: Cache, file_hash: FileHashes) -> Resolved:
             problems.append(shot_problem(plan, ps, "picture", f"{exc}; give a video file "
                                          "ffmpeg can read (MP4, MOV, MKV, WebM)"))
             continue
+        # ffmpeg reports a length to the hundredth: allow that much (the decoder holds the last frame)
+        last_frame = max(0.0, info["duration"] - (1 / info["fps"] if info.get("fps") else 0.0))
         if picture.start >= info["duration"]:
             problems.append(shot_problem(plan, ps, "picture", f"in-point {picture.start:g} s is past "
                                          f"the end of {picture.source} ({info['duration']:.2f} s)"))
+        elif picture.start > last_frame + 0.01:  # inside the file, but after the start of its last frame
+            problems.append(picture_problem(plan, ps, "in", f"in-point {picture.start:g} s leaves no frame of "
+                                            f"{picture.source}: its last frame starts at {last_frame:.3f} s; "
+                                            "give an in-point at or before that"))
         elif picture.end is not None and picture.end > info["duration"] + 0.05:
             problems.append(shot_problem(plan, ps, "picture", f"out-point {picture.end:g} s is past the end of "
                                          f"{picture.source} ({info['duration']:.2f} s); give an `out` within it "
@@ -106,6 +128,13 @@ def resolve(plan: Plan, cache: Cache, file_hash: FileHashes) -> Resolved:
     if problems:
         raise ScreenplayError(problems)
     return found
+
+
+def picture_problem(plan: Plan, ps: PlannedShot, key: str, message: str) -> Problem:
+    """A problem at one key of a shot's picture (`in`, `still`, ...), where the loader put it."""
+    problem = shot_problem(plan, ps, "picture", message)
+    line, col = ps.shot.picture.pos.get(key, (problem.line, problem.col))
+    return Problem(problem.file, line, col, f"{problem.field}.{key}", message)
 
 
 def _resolve_motion(plan: Plan, found: Resolved, file_hash) -> list[Problem]:
@@ -137,6 +166,25 @@ def check_face(job, cache: Cache, file_hash) -> None:
         return {"face": str(job.face), "usable": True}
 
     measured(cache, "face", FACE_ENGINE_VERSION, job.face, file_hash, examine)
+
+
+def check_stand_in(photo: Path, cache: Cache, file_hash) -> None:
+    """A stand-in's photo must show a face to match in the frame; found once per photo content."""
+
+    def examine() -> dict:
+        import numpy as np
+        from PIL import Image
+
+        from filmmaker.backends.face import open_face_engine
+
+        with Image.open(photo) as image:
+            descriptor = open_face_engine().reference(np.asarray(image.convert("RGB")))
+        if descriptor is None:
+            raise ResolveError(f"no face found in the stand-in photo {photo.name}; give a photo in which the "
+                               "stand-in's face is clear and frontal, or a hint (auto, left, right, largest)")
+        return {"reference": str(photo), "usable": True}
+
+    measured(cache, "standin", FACE_ENGINE_VERSION, photo, file_hash, examine)
 
 
 def footage_info(path: Path, cache: Cache, file_hash) -> dict:

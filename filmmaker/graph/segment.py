@@ -46,16 +46,17 @@ def make(work, node: Node) -> dict:
         a, b = (plan.shots[i] for i in shots)
         take_a, take_b = timing.dissolve_split(b.index)
         count, n_a = take_a + take_b, timing.frames[a.index]
-        frames = dissolve(frames_of(work, a, timing, node.args).read(n_a - take_a, count),
-                          frames_of(work, b, timing, node.args).read(-take_a, count), count)
-        audio = (shot_dialogue(work, a, timing, node.args, n_a - take_a, count)
-                 + shot_dialogue(work, b, timing, node.args, -take_a, count))
+        sources = [frames_of(work, a, timing, node.args), frames_of(work, b, timing, node.args)]
+        frames = dissolve(sources[0].read(n_a - take_a, count), sources[1].read(-take_a, count), count)
+        audio = _overlay(shot_dialogue(work, a, timing, node.args, n_a - take_a, count),
+                         shot_dialogue(work, b, timing, node.args, -take_a, count))
         source = None
     else:
         ps = plan.shots[shots[0]]
         first, end = timing.body(ps.index)
         count = end - first
         source = frames_of(work, ps, timing, node.args)
+        sources = [source]
         frames = source.read(first, count)
         audio = shot_dialogue(work, ps, timing, node.args, first, count)
     meta: dict = {"frames": count}
@@ -64,7 +65,19 @@ def make(work, node: Node) -> dict:
         if source is not None and source.frame_filter is not None:
             meta["identity"] = {role: [sc.to_actor, sc.to_stand_in, sc.found]
                                 for role, sc in source.frame_filter.scores().items()}
-    return {}
+    return {"warnings": [f"segment {node.name}: the footage {s.footage.name} is damaged; its decoder reported: "
+                         f"{s.complaints[0].splitlines()[-1][:200]} (the frames it could not read are concealed)"
+                         for s in sources if s.complaints]}
+
+
+def _overlay(a, b):
+    """`b` over `a`, on `a`'s sample clock. Where frames fall between samples (7 or 13.37 fps), the
+    same frames can round to one sample more in one shot's clock than in the other's."""
+    import numpy as np
+
+    if len(b) != len(a):
+        b = np.pad(b, (0, max(0, len(a) - len(b))))[:len(a)]
+    return a + b
 
 
 def frames_of(work, ps: PlannedShot, timing, args: dict):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+import threading
+from collections import deque
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -36,6 +38,34 @@ def run_ffmpeg(args: list[str], what: str) -> None:
     result = subprocess.run(command, capture_output=True)
     if result.returncode != 0:
         raise RenderError(f"ffmpeg failed while {what}:\n{result.stderr.decode(errors='replace')[-2000:]}")
+
+
+class StderrTail:
+    """Reads a running ffmpeg's stderr to its end on a thread, keeping the last few KB for an
+    error message. A pipe nobody reads holds 64 KB: damaged input makes ffmpeg report every
+    broken slice, and once the pipe is full it stops, waiting for us while we wait for it."""
+
+    def __init__(self, process: subprocess.Popen, keep: int = 4000):
+        self._chunks: deque[bytes] = deque()
+        self._kept, self._keep = 0, keep
+        self._thread = threading.Thread(target=self._read, args=(process.stderr,), daemon=True,
+                                        name="ffmpeg-stderr")
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        try:
+            for chunk in iter(lambda: stream.read1(8192), b""):
+                self._chunks.append(chunk)
+                self._kept += len(chunk)
+                while self._kept - len(self._chunks[0]) >= self._keep:
+                    self._kept -= len(self._chunks.popleft())
+        except (OSError, ValueError):  # closed under us: the process was stopped
+            pass
+
+    def text(self, timeout: float = 5.0) -> str:
+        """What it said (its tail), once it has exited."""
+        self._thread.join(timeout)
+        return b"".join(self._chunks).decode(errors="replace")[-self._keep:]
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,41 @@ def load_still(path: Path) -> np.ndarray:
         with Image.open(path) as image:
             image = ImageOps.exif_transpose(image)
             return np.asarray(image.convert("RGB"))
-    except (OSError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise RenderError(f"cannot read image {path}: {bomb_message(exc)}") from None
+    except (OSError, ValueError, SyntaxError) as exc:
         raise RenderError(f"cannot read image {path}: {exc}") from None
+
+
+def examine_image(path: Path) -> dict:
+    """Decode an input picture once, whole, as its users will: a decompression bomb, a truncated,
+    empty or unrecognised file raises RenderError saying what is wrong and what to do."""
+    try:
+        with Image.open(path) as image:
+            (width, height), mode = image.size, image.mode
+            if image.format == "JPEG":  # every scan is still decoded, at an eighth of the size: far cheaper
+                image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+            image.load()  # the whole of it: a truncated file fails here, not halfway through a build
+            return {"width": width, "height": height, "mode": mode}
+    except Image.DecompressionBombError as exc:
+        raise RenderError(f"{path.name}: {bomb_message(exc)}") from None
+    except Image.UnidentifiedImageError:
+        empty = path.stat().st_size == 0
+        raise RenderError(f"{path.name} is {'empty' if empty else 'not an image Pillow can read'}; give a PNG, "
+                          "JPEG, WebP, BMP or TIFF picture") from None
+    except (OSError, ValueError, SyntaxError) as exc:  # truncated, or damaged inside
+        raise RenderError(f"{path.name} is damaged ({exc}); export the picture again") from None
+
+
+def bomb_message(exc: Exception) -> str:
+    """A decompression bomb's refusal in words: how big it claims to be, and the limit."""
+    import re
+
+    sizes = [int(n) for n in re.findall(r"\((\d+) pixels\)|limit of (\d+)", str(exc)) for n in n if n]
+    claimed = f"{sizes[0] / 1e6:,.0f} megapixels" if sizes else "more pixels than the limit"
+    limit = f"{sizes[1] / 1e6:,.0f}" if len(sizes) > 1 else f"{2 * Image.MAX_IMAGE_PIXELS / 1e6:,.0f}"
+    return (f"its header claims {claimed}, over the {limit}-megapixel limit (a decompression bomb, or a "
+            "huge scan); scale it down (a frame is at most 7680x4320)")
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont:

@@ -6,6 +6,7 @@ shimmer the way ffmpeg's integer-stepping zoompan does), piped raw into one ffmp
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from pathlib import Path
 from typing import Iterator
@@ -15,7 +16,7 @@ import numpy as np
 
 from filmmaker.errors import RenderError
 from filmmaker.render.encoding import Encoding
-from filmmaker.render.ffmpeg import AAC, X264, ffmpeg_exe
+from filmmaker.render.ffmpeg import AAC, X264, StderrTail, ffmpeg_exe
 from filmmaker.render.yuv import PIX_FMT, yuv420_planes
 
 CAMERA_ZOOM = 1.15  # how far push-in / pull-out travel, and the zoom a pan works at
@@ -76,6 +77,7 @@ class ShotFrames:
         self.enc, self.frames, self.camera, self.anchor = enc, frames, camera, anchor
         self.frame_filter = frame_filter  # applied to each decoded footage frame in order (face swap)
         self.footage, self.footage_start = footage, footage_start
+        self.complaints: list[str] = []  # what the footage's decoder reported (damage it concealed)
         self.image = self._fit(image) if image is not None else None
         # a generated motion: its frames spread evenly over the shot, under the camera move
         self.clip = [self._fit(frame) for frame in clip] if clip else None
@@ -125,35 +127,72 @@ class ShotFrames:
         if t0 < 0:
             hold_front = min(count, int(round(-t0 * fps)))
             t0 = 0.0
+        decoder = self._decoder(["-ss", f"{t0:.6f}"], count - hold_front)
+        try:
+            last = decoder.frame()
+            if last is None:  # past the footage's last frame (a dissolve's or a handle's): hold that frame
+                last = self._last_frame()
+            for _ in range(hold_front):  # before the footage's start: hold its first frame
+                yield last
+            for _ in range(count - hold_front):
+                yield last
+                frame = decoder.frame()
+                last = last if frame is None else frame  # past its end: hold the last frame
+        finally:
+            decoder.close()
+            if complaint := decoder.complaint():
+                self.complaints.append(complaint)
+
+    def _decoder(self, seek: list[str], count: int | None) -> _Decoder:
+        fps = self.enc.fps
         scale = 1.0 if self.camera == "static" else FOOTAGE_MARGIN
         w, h = _even(self.enc.width * scale), _even(self.enc.height * scale)
         vf = (f"fps={fps.numerator}/{fps.denominator},scale={w}:{h}:force_original_aspect_ratio=increase"
               f":flags=bicubic,crop={w}:{h}:(in_w-{w})*{self.anchor[0]}:(in_h-{h})*{self.anchor[1]}")
         channels = 3 if self.frame_filter is not None else 4
-        command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-ss", f"{t0:.6f}",
-                   "-i", str(self.footage), "-an", "-vf", vf, "-frames:v", str(count - hold_front),
+        limit = ["-frames:v", str(count)] if count is not None else []
+        command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *seek,
+                   "-i", str(self.footage), "-an", "-vf", vf, *limit,
                    "-f", "rawvideo", "-pix_fmt", "rgb24" if channels == 3 else "rgba", "-"]
-        decoder = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        size = w * h * channels
+        return _Decoder(command, (h, w, channels))
 
-        def next_frame() -> np.ndarray | None:
-            data = decoder.stdout.read(size)
-            return np.frombuffer(data, np.uint8).reshape(h, w, channels) if len(data) == size else None
-
+    def _last_frame(self) -> np.ndarray:
+        """The footage's final frame, read from its last seconds to the end."""
+        decoder = self._decoder(["-sseof", f"-{LAST_FRAME_WINDOW}"], None)
         try:
-            last = next_frame()
-            if last is None:
-                raise RenderError(f"no frames could be read from {self.footage} at {t0:.2f} s")
-            for _ in range(hold_front):  # before the footage's start: hold its first frame
-                yield last
-            for _ in range(count - hold_front):
-                yield last
-                frame = next_frame()
-                last = last if frame is None else frame  # past its end: hold the last frame
+            last = None
+            while (frame := decoder.frame()) is not None:
+                last = frame
         finally:
-            decoder.stdout.close()
-            decoder.kill()
-            decoder.wait()
+            decoder.close()
+        if last is None:
+            why = decoder.complaint() or "it holds no picture"
+            raise RenderError(f"no frames could be read from {self.footage}: {why}")
+        return last
+
+
+LAST_FRAME_WINDOW = 2.0  # seconds before the end decoded to find the last frame (GOPs end within it)
+
+
+class _Decoder:
+    """An ffmpeg decoding raw frames of `shape` to a pipe, its complaints drained aside."""
+
+    def __init__(self, command: list[str], shape: tuple[int, int, int]):
+        self.shape, self.size = shape, shape[0] * shape[1] * shape[2]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.stderr = StderrTail(self.process)
+
+    def frame(self) -> np.ndarray | None:
+        data = self.process.stdout.read(self.size)
+        return np.frombuffer(data, np.uint8).reshape(self.shape) if len(data) == self.size else None
+
+    def close(self) -> None:
+        self.process.stdout.close()
+        self.process.kill()
+        self.process.wait()
+
+    def complaint(self) -> str:
+        return self.stderr.text().strip()[-500:]
 
 
 def _rgba(image: np.ndarray) -> np.ndarray:
@@ -194,6 +233,7 @@ def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, 
         audio_path.unlink(missing_ok=True)
         raise
     encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    complaints = StderrTail(encoder)  # read as it goes: a full pipe would stop the encoder mid-film
     written = 0
     try:
         for frame in frames:
@@ -202,15 +242,15 @@ def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, 
             for plane in yuv420_planes(frame):
                 encoder.stdin.write(plane.data)
             written += 1
-        encoder.stdin.close()
     except BrokenPipeError:
         pass
-    except BaseException:  # interrupted: the encoder would wait for the rest of its input forever
+    except BaseException:  # interrupted, or the frames failed: stop the encoder rather than finish a part-file
         encoder.kill()
         raise
     finally:
+        with contextlib.suppress(BrokenPipeError):
+            encoder.stdin.close()  # on every path: an encoder whose stdin stays open waits for ever
         code = encoder.wait()
         audio_path.unlink(missing_ok=True)
     if code != 0 or written != count:
-        err = encoder.stderr.read().decode(errors="replace")[-2000:]
-        raise RenderError(f"encoding {out.name} failed after {written}/{count} frames: {err}")
+        raise RenderError(f"encoding {out.name} failed after {written}/{count} frames: {complaints.text()[-2000:]}")

@@ -26,6 +26,7 @@ from filmmaker.screenplay.model import (
     FACE_HINTS,
     FIT_MODES,
     LOUDNESS_TARGETS,
+    MAX_LINE_CHARS,
     MOODS,
     MOTIONS,
     PICTURE_KINDS,
@@ -48,7 +49,7 @@ from filmmaker.screenplay.model import (
 from filmmaker.screenplay.reader import NodeReader, describe, did_you_mean, fmt, is_null, position, scalar_number
 from filmmaker.screenplay.yamlsafe import compose_yaml
 
-VOICE_ENGINES = ("piper", "espeak", "coqui")
+VOICE_ENGINES = ("piper", "espeak", "coqui", "kokoro")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
@@ -131,8 +132,13 @@ class _Reader(NodeReader):
             face = self.file(m["face"], f"{field}.face", IMAGE_SUFFIXES, "an image") if "face" in m else None
             voice = self.voice(m["voice"], f"{field}.voice") if "voice" in m else VoiceSpec()
             look = self.text(m["look"], f"{field}.look") or None if "look" in m else None
+            # where each key (and the voice's) stands, for problems found once the files are opened
+            pos = {"": position(key_node), **{key: position(value) for key, value in m.items()}}
+            if isinstance(m.get("voice"), yaml.MappingNode):
+                pos.update((f"voice.{k.value}", position(v)) for k, v in m["voice"].value
+                           if isinstance(k, yaml.ScalarNode))
             if actor_id:
-                actors[actor_id] = Actor(actor_id, voice, face, look, pos={"": position(key_node)})
+                actors[actor_id] = Actor(actor_id, voice, face, look, pos=pos)
         return actors
 
     def voice(self, node: yaml.Node, field: str) -> VoiceSpec:
@@ -141,10 +147,11 @@ class _Reader(NodeReader):
         engine = self.choice(m["engine"], f"{field}.engine", VOICE_ENGINES, "piper") if "engine" in m else "piper"
         model = None
         if "model" in m:
-            model = self.text(m["model"], f"{field}.model") or None
+            model = self.path_text(m["model"], f"{field}.model") or None
             if model and engine == "piper" and model.endswith(".onnx"):
                 path = self.file(m["model"], f"{field}.model", {".onnx"}, "a piper voice")
-                model = str(path) if path else None
+                # as written, links not followed: its .onnx.json is looked up beside the name given
+                model = os.path.abspath(self.root / model) if path else None
             elif model and engine == "coqui" and ("/" in model and not model.startswith("tts_models/")
                                                   or model.startswith((".", "~"))):
                 path = (self.root / model).expanduser().resolve()  # a local model folder
@@ -258,7 +265,7 @@ class _Reader(NodeReader):
             reference = self.file(value_node, f"{field}.{role}", IMAGE_SUFFIXES,
                                   f"one of {', '.join(FACE_HINTS)} or a photo of the stand-in")
             if reference:
-                out.append(FaceCasting(role, "reference", reference))
+                out.append(FaceCasting(role, "reference", reference, pos=position(value_node)))
         return tuple(out)
 
     def picture(self, node: yaml.Node, field: str) -> Picture:
@@ -301,7 +308,8 @@ class _Reader(NodeReader):
         if kind == "prompt" and any(option in m for option in PROMPT_OPTIONS):
             overrides = self.imagery_overrides(m, field)
         motion = self.choice(m["motion"], f"{field}.motion", MOTIONS, "camera") if "motion" in m else "camera"
-        return Picture(kind, source, path, start, end, keep_audio, anchor, **colours, imagery=overrides, motion=motion)
+        return Picture(kind, source, path, start, end, keep_audio, anchor, **colours, imagery=overrides, motion=motion,
+                       pos={key: position(value) for key, value in m.items()})
 
     def imagery_overrides(self, m: dict, field: str) -> ImageryOverrides:
         seed = self.integer(m["seed"], f"{field}.seed", 0, 0, 2**32 - 1) if "seed" in m else None
@@ -344,7 +352,7 @@ class _Reader(NodeReader):
     def model_ref(self, m: dict, name: str) -> tuple[str | None, Path | None]:
         """A model as written, and as a folder next to the screenplay when it names one (else it
         is a Hugging Face id, looked up in the local cache at build time)."""
-        model = self.text(m[name], f"imagery.{name}") or None if name in m else None
+        model = self.path_text(m[name], f"imagery.{name}") or None if name in m else None
         if model and (model.startswith((".", "/", "~")) or (self.root / model).exists()):
             return model, (self.root / Path(model).expanduser()).resolve()
         return model, None
@@ -373,7 +381,8 @@ class _Reader(NodeReader):
             known = ", ".join(sorted(cast)) or "none"
             self.fail(m["speaker"], f"{field}.speaker", f"unknown role {speaker!r}"
                       f"{did_you_mean(speaker, cast)}; roles in `cast`: {known}")
-        text = self.text(m["text"], f"{field}.text") if "text" in m else ""
+        text = self.text(m["text"], f"{field}.text", limit=MAX_LINE_CHARS, too_long="a line that long would take "
+                         "minutes to speak; split it into several lines") if "text" in m else ""
         parenthetical = None
         if "parenthetical" in m:
             parenthetical = self.text(m["parenthetical"], f"{field}.parenthetical").strip("() ") or None
@@ -473,7 +482,7 @@ class _Reader(NodeReader):
 
     def musicgen_model(self, node: yaml.Node, field: str) -> str:
         """A folder (checked here) or a Hugging Face id (looked up in the local cache at resolve time)."""
-        value = self.text(node, field, DEFAULT_MUSICGEN)
+        value = self.path_text(node, field) or DEFAULT_MUSICGEN
         path = (self.root / value).expanduser().resolve()
         if path.is_dir() or value.startswith((".", "/", "~")) or value.count("/") != 1:
             if not path.is_dir():
@@ -491,7 +500,7 @@ class _Reader(NodeReader):
         folders = []
         for i, item in enumerate(items):
             field = f"music.library[{i}]" if isinstance(m["library"], yaml.SequenceNode) else "music.library"
-            value = self.text(item, field)
+            value = self.path_text(item, field)
             path = (self.root / value).expanduser().resolve()
             if value and not path.is_dir():
                 self.fail(item, field, f"music folder not found: {path}; give a folder of audio files "

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 Pos = tuple[int, int]  # 1-based line, column
+MAX_LINE_CHARS = 4_000  # one line of dialogue: about five minutes of speech, under a minute to synthesize
 
 CAMERA_MOVES = ("static", "push-in", "pull-out", "pan-left", "pan-right")
 PICTURE_KINDS = ("still", "footage", "card", "prompt")
@@ -73,6 +74,7 @@ class Picture:
     color: str = "#f2ead8"
     imagery: ImageryOverrides | None = None  # prompt: this shot's departures from the film's `imagery`
     motion: str = "camera"  # still, prompt: `generate` animates the picture with `imagery.motion_model`
+    pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)  # its keys'
 
 
 FIT_MODES = ("crop", "letterbox")
@@ -132,6 +134,7 @@ class FaceCasting:
     role: str
     hint: str = "auto"  # one of FACE_HINTS
     reference: Path | None = None  # or a photo of the stand-in, matched by face embedding
+    pos: Pos = field(default=(1, 1), compare=False, hash=False, repr=False)  # of the hint or photo
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,13 @@ class Screenplay:
         return [(scene, shot) for scene in self.scenes for shot in scene.shots]
 
 
+MAX_SLUG = 80  # a file name holds 255 bytes: room for the slug and what follows it (".part", a cast id, a role)
+
+
 def slugify(text: str) -> str:
     out = "".join(c.lower() if c.isascii() and c.isalnum() else "-" for c in text)
-    return "-".join(part for part in out.split("-") if part) or "film"
+    slug = "-".join(part for part in out.split("-") if part) or "film"
+    if len(slug) > MAX_SLUG:  # a long title: cut at a word where one ends near the limit, so the name still reads
+        at_word = slug[:MAX_SLUG + 1].rsplit("-", 1)[0]
+        slug = at_word if MAX_SLUG // 2 <= len(at_word) <= MAX_SLUG else slug[:MAX_SLUG]
+    return slug

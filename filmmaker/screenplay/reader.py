@@ -8,6 +8,7 @@ import difflib
 import math
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from filmmaker.errors import Problem
 from filmmaker.screenplay.model import Pos
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+MAX_TEXT = 10_000  # characters in any one value (a line of dialogue has its own, lower limit)
 
 
 def did_you_mean(word: str, choices) -> str:
@@ -90,14 +92,28 @@ class NodeReader:
             return []
         return list(node.value)
 
-    def text(self, node: yaml.Node, field: str, default: str = "") -> str:
+    def text(self, node: yaml.Node, field: str, default: str = "", limit: int = MAX_TEXT,
+             too_long: str = "shorten it") -> str:
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             self.fail(node, field, f"expected text, got {describe(node)}")
             return default
         if not node.value.strip():
             self.fail(node, field, "must not be empty")
             return default
+        if len(node.value) > limit:  # the file may hold a megabyte: no one value needs a tenth of it
+            self.fail(node, field, f"is {len(node.value):,} characters long, over the limit of {limit:,}; {too_long}")
+            return default
         return node.value.strip()
+
+    def path_text(self, node: yaml.Node, field: str) -> str:
+        """Text that names a file or folder: a NUL (or another control character) in it can name no file."""
+        value = self.text(node, field)
+        bad = next((c for c in value if ord(c) < 32 or c == "\x7f"), None)
+        if bad is not None:
+            what = "a NUL character" if bad == "\0" else f"the control character {bad!r}"
+            self.fail(node, field, f"the path holds {what}, which no file name can; retype the path")
+            return ""
+        return value
 
     def number(self, node: yaml.Node, field: str, default: float, *, low: float | None = None,
                high: float | None = None, positive: bool = False) -> float:
@@ -145,19 +161,19 @@ class NodeReader:
         return value or None
 
     def file(self, node: yaml.Node, field: str, suffixes: set[str], what: str) -> Path | None:
-        value = self.text(node, field)
+        value = self.path_text(node, field)
         if not value:
             return None
-        path = (self.root / value).resolve()
-        if path.suffix.lower() not in suffixes:
+        written = self.root / value
+        if Path(value).suffix.lower() not in suffixes:
             self.fail(node, field, f"{value!r} does not look like {what} (expected one of "
                       f"{', '.join(sorted(suffixes))})")
             return None
-        if not path.is_file():
-            hint = f" (did you mean {m!r}?)" if (m := _near_file(path)) else ""
-            self.fail(node, field, f"file not found: {value!r}, looked for {path}{hint}; paths are "
-                      "relative to the screenplay's folder")
+        problem = file_problem(written, value)
+        if problem is not None:
+            self.fail(node, field, problem)
             return None
+        path = written.resolve()
         if not os.access(path, os.R_OK):
             self.fail(node, field, f"file is not readable: {path}; check its permissions")
             return None
@@ -200,6 +216,35 @@ def describe(node: yaml.Node) -> str:
 
 def fmt(value: Any) -> str:
     return "%g" % value if isinstance(value, float) else str(value)
+
+
+def file_problem(path: Path, written: str) -> str | None:
+    """Why `path` (given as `written`) cannot be read as a file, or None. A FIFO or a device is named
+    for what it is (opened as media, it would be waited on or read for ever), and so is a link to nothing."""
+    try:
+        info = os.stat(path)  # follows links: what a reader would open
+    except FileNotFoundError:
+        if path.is_symlink():
+            return (f"{written!r} is a symbolic link to {os.readlink(path)!r}, which does not exist; point it "
+                    "at the file or replace it with the file")
+        hint = f" (did you mean {m!r}?)" if (m := _near_file(path)) else ""
+        return (f"file not found: {written!r}, looked for {_absolute(path)}{hint}; paths are relative to the "
+                "screenplay's folder")
+    except (OSError, ValueError, RuntimeError) as exc:  # a link loop, a name too long, a folder that is a file
+        return f"{written!r} cannot be opened ({getattr(exc, 'strerror', None) or exc}); give the path of a file"
+    if not stat.S_ISREG(info.st_mode):
+        from filmmaker.screenplay.yamlsafe import describe_file
+
+        via = f" (the symbolic link points at {os.readlink(path)!r})" if path.is_symlink() else ""
+        return f"{written!r} is {describe_file(info.st_mode)}{via}, not a regular file; give the path of a file"
+    return None
+
+
+def _absolute(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _near_file(path: Path) -> str | None:

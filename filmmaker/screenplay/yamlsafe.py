@@ -7,6 +7,7 @@ bombs and recurses on deep nesting. We never construct: we pre-scan the event st
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import yaml
@@ -37,21 +38,7 @@ def _problem(path: Path, mark, message: str, field: str = "") -> Problem:
 def compose_yaml(path: Path, text: str | None = None) -> yaml.Node:
     """Read `path` (or `text`) into a YAML node tree, or raise ScreenplayError."""
     if text is None:
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ScreenplayError([Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
-        if size > MAX_BYTES:
-            raise ScreenplayError([Problem(
-                path, 1, 1, "", f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for a "
-                "screenplay; split it or move long text out")])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise ScreenplayError([Problem(path, 1, 1, "", f"not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None
-        except OSError as exc:
-            raise ScreenplayError([Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}; give the "
-                                           "path of a readable screenplay file")]) from None
+        text = _read_text(path)
     else:
         try:
             size = len(text.encode("utf-8"))
@@ -71,6 +58,49 @@ def compose_yaml(path: Path, text: str | None = None) -> yaml.Node:
         raise ScreenplayError([Problem(path, 1, 1, "", "the file is empty; start from `filmmaker new DIR`")])
     _count_nodes(path, node)
     return node
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, read only if it is a regular file of at most MAX_BYTES: a FIFO would be
+    waited on for ever and a device (/dev/zero) read until memory runs out."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise ScreenplayError([Problem(path, 1, 1, "", f"cannot read file: {_reason(exc)}; give the path of a "
+                                       "readable screenplay file")]) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ScreenplayError([Problem(path, 1, 1, "", f"not a regular file (it is {describe_file(info.st_mode)}); "
+                                       "give the path of a screenplay's YAML file")])
+    if info.st_size > MAX_BYTES:
+        raise ScreenplayError([Problem(
+            path, 1, 1, "", f"file is {info.st_size:,} bytes, over the {MAX_BYTES:,}-byte limit for a "
+            "screenplay; split it or move long text out")])
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # never more, whatever the file grew to since stat
+    except OSError as exc:
+        raise ScreenplayError([Problem(path, 1, 1, "", f"cannot read file: {_reason(exc)}; give the "
+                                       "path of a readable screenplay file")]) from None
+    if len(data) > MAX_BYTES:
+        raise ScreenplayError([Problem(path, 1, 1, "", f"over the {MAX_BYTES:,}-byte limit for a screenplay")])
+    try:  # newlines as text mode reads them (what Path.read_text gave before)
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        raise ScreenplayError([Problem(path, 1, 1, "", f"not UTF-8 text ({exc.reason}); save it as UTF-8")]) from None
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def describe_file(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _syntax_error(path: Path, exc: yaml.MarkedYAMLError) -> ScreenplayError:

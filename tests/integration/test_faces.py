@@ -197,7 +197,7 @@ def test_a_bad_actor_photo_stops_the_build_with_exit_2(tmp_path):
     result = subprocess.run([sys.executable, "-m", "filmmaker.cli", "build", str(tmp_path / "film.yaml")],
                             capture_output=True, text=True)
     assert result.returncode == 2
-    assert "actor 'ada'" in result.stderr and "face.jpg is not an image" in result.stderr
+    assert "film.yaml:2:22: actors.ada.face: " in result.stderr and "face.jpg is not an image" in result.stderr
 
 
 def test_a_lost_face_fades_out_and_back_in_never_freezing(stand_in_footage):

@@ -92,7 +92,8 @@ def test_a_bad_sample_stops_the_build_naming_actor_and_file(tmp_path):
     result = subprocess.run([sys.executable, "-m", "filmmaker.cli", "build", str(tmp_path / "film.yaml")],
                             capture_output=True, text=True)
     assert result.returncode == 2
-    assert "actor 'ada'" in result.stderr and str(tmp_path / "voice.wav") in result.stderr
+    assert "film.yaml:3:94: actors.ada.voice.sample: " in result.stderr  # where the sample is named
+    assert str(tmp_path / "voice.wav") in result.stderr
     assert "not audio" in result.stderr
 
 

@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filmmaker.errors import ResolveError
+from filmmaker.errors import RenderError, ResolveError
 from filmmaker.screenplay.model import VoiceSpec
 
 if TYPE_CHECKING:
@@ -25,6 +25,9 @@ SENTENCE_GAP = 0.22  # seconds of silence between sentences piper renders separa
 # same line's samples differ between 1 and 2 threads), so a fixed count keeps every line the same
 # bytes on any machine and at any --jobs.
 THREADS = 1
+# 2: the identity names the voice's config (.onnx.json) by its content, so editing its length or
+# noise scales re-speaks the lines (they were served from the cache unchanged)
+IDENTITY_VERSION = 2
 
 
 def bundled_model() -> tuple[Path, Path]:
@@ -48,10 +51,62 @@ def _load(model: Path, config: Path, model_sha256: str):
     options.intra_op_num_threads = THREADS
     options.inter_op_num_threads = THREADS
     options.enable_mem_pattern = False
-    session = onnxruntime.InferenceSession(str(_prepared_model(model, model_sha256)), sess_options=options,
-                                           providers=["CPUExecutionProvider"])
-    return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
-                      session=session)
+    try:
+        session = onnxruntime.InferenceSession(str(_prepared_model(model, model_sha256)), sess_options=options,
+                                               providers=["CPUExecutionProvider"])
+        return PiperVoice(config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))),
+                          session=session)
+    except Exception as exc:  # noqa: BLE001 - onnxruntime's and onnx's errors share no base class
+        # resolve checked both files; one that changed since, or that onnxruntime still refuses, ends here
+        raise RenderError(f"the piper voice {model} cannot be loaded ({str(exc).splitlines()[0][:300]}); "
+                          "download the voice's .onnx and .onnx.json again") from None
+
+
+def read_config(config: Path) -> dict:
+    """A piper voice's `.onnx.json`, checked as piper will read it: what is wrong is named with its
+    line and column (malformed JSON) or its key (a missing one)."""
+    import json
+
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ResolveError(f"piper voice config {config} is not valid JSON (line {exc.lineno}, column "
+                           f"{exc.colno}: {exc.msg}); download the voice's .onnx.json again") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResolveError(f"piper voice config {config} cannot be read ({exc}); download it again") from None
+    # the keys PiperConfig.from_dict reads without a default (checked here: importing piper costs 50 ms)
+    missing = [".".join(path) for path in CONFIG_KEYS if not _has(data, path)]
+    if missing:
+        raise ResolveError(f"piper voice config {config} is not a piper voice's config (no {', '.join(missing)}); "
+                           "download the voice's .onnx.json again")
+    return data
+
+
+CONFIG_KEYS = (("num_symbols",), ("num_speakers",), ("audio", "sample_rate"), ("espeak", "voice"),
+               ("phoneme_id_map",))
+
+
+def _has(data, path: tuple[str, ...]) -> bool:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
+
+
+def check_model(model: Path) -> None:
+    """Refuse a file that is not an ONNX model before any work (an HTML page saved under the
+    voice's name, a truncated download), cheaply: a serialized ModelProto opens with its
+    `ir_version` field (tag 0x08), as every ONNX writer orders it."""
+    try:
+        with open(model, "rb") as fh:
+            head = fh.read(2)
+    except OSError as exc:
+        raise ResolveError(f"piper voice {model} cannot be read ({exc.strerror}); check the file") from None
+    if len(head) < 2 or head[0] != 0x08:
+        what = "empty" if not head else "not an ONNX model"
+        raise ResolveError(f"piper voice {model} is {what}; download the voice's .onnx file again (from the "
+                           f"piper voices list), or use the bundled {BUNDLED!r}")
 
 
 def _prepared_model(model: Path, model_sha256: str) -> Path:
@@ -153,8 +208,9 @@ class _SeededSession:
 class PiperEngine:
     name = "piper"
 
-    def __init__(self, model: Path, config: Path, model_sha256: str, speaker: int | None):
+    def __init__(self, model: Path, config: Path, model_sha256: str, speaker: int | None, config_sha256: str = ""):
         self.model, self.config, self.model_sha256, self.speaker = model, config, model_sha256, speaker
+        self.config_sha256 = config_sha256
 
     @classmethod
     def resolve(cls, spec: VoiceSpec, file_hash) -> "PiperEngine":
@@ -169,18 +225,19 @@ class PiperEngine:
                                    f"the bundled {BUNDLED!r}")
             if not config.is_file():
                 raise ResolveError(f"piper voice config not found: {config}; it must sit beside the .onnx")
+        check_model(model)
+        settings = read_config(config)
         if spec.speaker is not None:
-            import json
-
-            speakers = json.loads(config.read_text(encoding="utf-8")).get("num_speakers", 1)
+            speakers = settings.get("num_speakers", 1)
             if spec.speaker >= max(1, speakers):
                 raise ResolveError(f"speaker {spec.speaker} is out of range: {model.name} has {speakers} "
                                    f"speaker(s), numbered from 0")
-        return cls(model, config, file_hash(model), spec.speaker)
+        return cls(model, config, file_hash(model), spec.speaker, file_hash(config))
 
     def identity(self) -> dict:
-        return {"engine": "piper", "version": metadata.version("piper-tts"),
-                "model_sha256": self.model_sha256, "speaker": self.speaker}
+        # the config too: its length and noise scales (and phoneme map) change every line's sound
+        return {"engine": "piper", "version": metadata.version("piper-tts"), "identity": IDENTITY_VERSION,
+                "model_sha256": self.model_sha256, "config_sha256": self.config_sha256, "speaker": self.speaker}
 
     def synthesize(self, text: str, length_scale: float) -> tuple[np.ndarray, int]:
         import dataclasses
