@@ -45,10 +45,15 @@ def cue_problem(plan: Plan, pc: PlannedCue, field: str, message: str) -> Problem
 
 
 def resolve_sources(plan: Plan, cache: Cache, file_hash) -> tuple[dict[int, Source], list[Problem]]:
+    from concurrent.futures import ThreadPoolExecutor
+
     sources, problems = {}, []
-    for pc in plan.cues:
+    # a first build measures each track by decoding it in ffmpeg: side by side, not one after another
+    with ThreadPoolExecutor(max_workers=min(4, max(1, len(plan.cues)))) as pool:
+        futures = [(pc, pool.submit(_resolve_cue, plan, pc, cache, file_hash)) for pc in plan.cues]
+    for pc, future in futures:
         try:
-            sources[pc.index] = _resolve_cue(plan, pc, cache, file_hash)
+            sources[pc.index] = future.result()
         except _CueProblem as exc:
             problems.append(cue_problem(plan, pc, exc.field, exc.message))
     return sources, problems

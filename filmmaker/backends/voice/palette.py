@@ -34,14 +34,13 @@ class PaletteVoice:
 
 
 JOE = "en_US-joe-medium"
+BUNDLED = VoiceSpec(engine="piper", model=JOE)  # the voice as recorded: what the palette is measured against
 
 PALETTE = (
     PaletteVoice("woman", "woman", VoiceSpec(engine="piper", model=JOE, pitch=10.0, timbre=2.5),
                  "the bundled voice raised 10 semitones, its envelope 2.5"),
     PaletteVoice("man", "man", VoiceSpec(engine="piper", model=JOE, pitch=2.0, rate=0.92),
                  "the bundled voice 2 semitones up, a little slower"),
-    PaletteVoice("man-low", "man", VoiceSpec(engine="piper", model=JOE),
-                 "the bundled voice as it is"),
 )
 
 
