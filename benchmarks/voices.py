@@ -99,7 +99,7 @@ def speed() -> None:
           "(target <= 0.08; voice opened once; pitch, trim, loudness, limiter, fades)")
     print(f"piper CLI once per line:    {cli_seconds:6.2f} s   RTF {cli_seconds / speech:.3f}")
     print(f"speed-up of the build path over the CLI: {cli_seconds / build_seconds:.1f}x (target >= 3x)")
-    print(f"with the example's cast (a woman raised 10 semitones the tape way: piper speaks 1.8x as much): "
+    print(f"with the example's cast (a woman raised 10.25 semitones the tape way: piper speaks 1.8x as much): "
           f"inference RTF {cast_inference / cast_speech:.3f}, whole line path RTF {cast_seconds / cast_speech:.3f}")
 
 

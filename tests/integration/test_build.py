@@ -150,7 +150,7 @@ def test_killed_build_leaves_previous_film_and_recovers(built_copy, kill_after):
     out = built_copy.parent / "out"
     film = out / "the-launch.mp4"
     good = film.read_bytes()
-    built_copy.write_text(built_copy.read_text().replace("THE END", "FIN").replace("pitch: 10,", "pitch: 10.5,"))
+    built_copy.write_text(built_copy.read_text().replace("THE END", "FIN").replace("pitch: 10.25,", "pitch: 10.5,"))
     process = subprocess.Popen([sys.executable, "-m", "filmmaker.cli", "build", str(built_copy), "--preview"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(kill_after)

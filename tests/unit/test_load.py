@@ -129,7 +129,7 @@ def test_example_round_trip():
     assert sp.format == Format(1280, 720, Fraction(24))
     assert set(sp.actors) == {"eileen", "lav", "june"}
     assert sp.actors["eileen"].face == EXAMPLE_MEDIA / "faces" / "eileen.jpg"
-    assert sp.actors["eileen"].voice.pitch == 10 and sp.actors["eileen"].voice.timbre == 2.5
+    assert sp.actors["eileen"].voice.pitch == 10.25 and sp.actors["eileen"].voice.timbre == 2.5
     assert sp.actors["lav"].voice.pitch == 2 and sp.actors["lav"].voice.rate == 0.92
     assert sp.cast == {"COMMANDER": "eileen", "FLIGHT": "lav"}
     assert [sc.id for sc in sp.scenes] == ["control", "pad"]

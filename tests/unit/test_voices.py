@@ -123,7 +123,7 @@ def test_actors_are_set_apart_in_pitch(rendered):
 
     (hi_name, (hi_spec, hi)), (lo_name, (lo_spec, lo)) = sorted(rendered.items(), key=lambda kv: -kv[1][0].pitch)
     asked = hi_spec.pitch - lo_spec.pitch
-    assert asked >= 5  # the example's design: a woman at +10 semitones, a man at +2
+    assert asked >= 5  # the example's design: a woman at +10.25 semitones, a man at +2
     hi_f0, lo_f0 = (track[~np.isnan(track)] for track in (yin(hi)[0], yin(lo)[0]))
     assert len(hi_f0) >= 10 and len(lo_f0) >= 10, "too few voiced frames to judge"
     hi_med, lo_med = float(np.median(hi_f0)), float(np.median(lo_f0))

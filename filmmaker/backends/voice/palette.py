@@ -5,10 +5,10 @@ into an actor's `voice:`. The bundled piper voice is a man (median F0 about 93 H
 are made by raising the pitch the tape way and then moving the spectral envelope back down, so
 the vocal tract reads about 15% shorter (a woman's) instead of 75% shorter (a child's, which the
 raw shift would give). Figures are from `python benchmarks/voices.py` (YIN F0 of the example's
-lines, pocketsphinx WER of them in isolation): the design was chosen among a grid of pitch and
-timbre for the lowest WER at a woman's F0 (>= 165 Hz), and WORLD resynthesis (pyworld) was
-measured and not taken (no better WER, three times the cost with an F0 tracker that does not
-halve or double the pitch).
+lines, pocketsphinx WER of them alone and in the example's final mix): the design was chosen
+among a grid of pitch and timbre for the lowest WER at a woman's F0 (>= 165 Hz). WORLD
+resynthesis (pyworld) was measured and not taken: no better WER, and three times the cost with
+an F0 tracker that does not halve or double the pitch.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ JOE = "en_US-joe-medium"
 BUNDLED = VoiceSpec(engine="piper", model=JOE)  # the voice as recorded: what the palette is measured against
 
 PALETTE = (
-    PaletteVoice("woman", "woman", VoiceSpec(engine="piper", model=JOE, pitch=10.0, timbre=2.5),
-                 "the bundled voice raised 10 semitones, its envelope 2.5"),
+    PaletteVoice("woman", "woman", VoiceSpec(engine="piper", model=JOE, pitch=10.25, timbre=2.5),
+                 "the bundled voice raised 10.25 semitones, its envelope 2.5"),
     PaletteVoice("man", "man", VoiceSpec(engine="piper", model=JOE, pitch=2.0, rate=0.92),
                  "the bundled voice 2 semitones up, a little slower"),
 )
