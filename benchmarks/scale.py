@@ -22,7 +22,6 @@ The 40-minute default takes a long time on 2 cores; `--minutes 1 2` checks the s
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -38,11 +37,12 @@ PEAK_RSS = ROOT / "scripts" / "peak_rss.py"  # prints "<peak RSS of the largest 
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("make_long_film", ROOT / "scripts" / "make_long_film.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    """scripts/make_long_film.py, imported as a module (scripts/ is not a package)."""
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import make_long_film
+
+    return make_long_film
 
 
 def cli_has_option(command: str, option: str) -> bool:

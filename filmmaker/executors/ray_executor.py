@@ -61,8 +61,7 @@ def connect(address: str | None, cpus: int | None = None) -> None:
         os.environ.setdefault("RAY_AUTH_MODE", "token")
         ray.init(num_cpus=cpus, _node_ip_address="127.0.0.1", **options)
         return
-    check_address(address)
-    try:
+    try:  # the address was checked when the executor was entered
         with _deadline(CONNECT_SECONDS, address):
             ray.init(address=address, **options)
     except ConnectionError as exc:

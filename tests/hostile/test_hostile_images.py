@@ -4,6 +4,7 @@ like images. Each is refused before any work, at the position of the field that 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hostile_kit import HEAD, cli, make_image, png_bomb, refused, write_project
@@ -25,13 +26,7 @@ def test_a_decompression_bomb_as_a_still_is_refused(tmp_path):
 def test_a_decompression_bomb_as_a_face_photo_is_refused(tmp_path):
     png_bomb(tmp_path / "bomb.png")
     make_image(tmp_path / "room.png")
-    head = HEAD.replace("one: {voice: {engine: espeak, model: en-us}}",
-                        "one: {voice: {engine: espeak, model: en-us}, face: bomb.png}")
-    path = write_project(tmp_path, """      - id: a1
-        picture: {still: room.png}
-        faces: {ONE: auto}
-        duration: 0.5
-""", head=head)
+    path = _swapping_onto_a_still(tmp_path, face="bomb.png")
     refused(cli("build", path, "--jobs", "1"), f"{path}:4:", "actors.one.face", "bomb.png", "megapixels")
 
 
@@ -106,11 +101,16 @@ def test_a_plain_still_is_one_picture_whatever_the_frame_size_or_heading(tmp_pat
 def test_a_face_photo_without_a_face_is_refused_at_the_actor_s_face(tmp_path):
     make_image(tmp_path / "room.png")
     make_image(tmp_path / "wall.png", (96, 96))
+    path = _swapping_onto_a_still(tmp_path, face="wall.png")
+    refused(cli("build", path, "--jobs", "1"), f"{path}:4:", "actors.one.face", "no face found", "wall.png")
+
+
+def _swapping_onto_a_still(tmp_path: Path, face: str) -> Path:
+    """A one-shot film whose actor, with `face` as their photo, is swapped onto room.png."""
     head = HEAD.replace("one: {voice: {engine: espeak, model: en-us}}",
-                        "one: {voice: {engine: espeak, model: en-us}, face: wall.png}")
-    path = write_project(tmp_path, """      - id: a1
+                        f"one: {{voice: {{engine: espeak, model: en-us}}, face: {face}}}")
+    return write_project(tmp_path, """      - id: a1
         picture: {still: room.png}
         faces: {ONE: auto}
         duration: 0.5
 """, head=head)
-    refused(cli("build", path, "--jobs", "1"), f"{path}:4:", "actors.one.face", "no face found", "wall.png")

@@ -10,7 +10,6 @@ workers and encoders), so each measurement covers exactly one build.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -29,11 +28,12 @@ PEAK_RSS = ROOT / "scripts" / "peak_rss.py"  # prints "<peak RSS of the largest 
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("make_long_film", ROOT / "scripts" / "make_long_film.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    """scripts/make_long_film.py, imported as a module (scripts/ is not a package)."""
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import make_long_film
+
+    return make_long_film
 
 
 def build_peak_kib(screenplay: Path) -> int:
