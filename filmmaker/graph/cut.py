@@ -8,7 +8,7 @@ from __future__ import annotations
 from filmmaker.cache import content_key
 from filmmaker.graph.node import DRIVER, Node
 
-VERSION = 3
+VERSION = 4  # 4: the programme's AAC made with the fast coder
 
 
 def cut_node(segments: list[tuple[str, Node]], mix: Node, mixaudio: Node, timeline: Node, fps) -> Node:

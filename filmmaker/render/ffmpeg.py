@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 # only if they all match.
 X264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-profile:v", "high",
         "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"]
-AAC = ["-c:a", "aac", "-b:a", "192k", "-ar", "48000"]
+# the fast coder: at 192 kb/s it sounds at least as good as twoloop for half the CPU (FFmpeg's AAC
+# maintainer made it the default in 2018 for that reason); stated so the bytes do not follow a default
+AAC = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "192k", "-ar", "48000"]
 
 
 @lru_cache(maxsize=1)

@@ -221,10 +221,12 @@ def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, 
                "-framerate", f"{fps.numerator}/{fps.denominator}", "-i", "-",
                "-f", "f32le", "-ar", "48000", "-ac", str(channels), "-i", str(audio_path),
                "-map", "0:v", "-map", "1:a",
-               *X264, "-preset", enc.preset, "-crf", str(enc.crf), "-g", str(enc.gop),
-               # the sound here is the editor's sync sound (the cut carries the mix's own AAC): the
-               # fast coder, at a third of the default's time
-               "-x264-params", "stitchable=1", *AAC, "-aac_coder", "fast", "-ac", "2",
+               # one encoder thread: x264's output depends on its thread count, which by default
+               # follows the machine's cores, so a segment made on another machine (a Ray worker)
+               # would differ; the build's parallelism is segments side by side, on every core
+               *X264, "-threads", "1", "-preset", enc.preset, "-crf", str(enc.crf), "-g", str(enc.gop),
+               # the sound here is the editor's sync sound (the cut carries the mix's own AAC)
+               "-x264-params", "stitchable=1", *AAC, "-ac", "2",
                "-video_track_timescale", str(fps.numerator * 100),
                "-frames:v", str(count), "-fflags", "+bitexact", "-f", "mp4", str(out)]
     try:
@@ -234,12 +236,14 @@ def encode_segment(frames: Iterator[np.ndarray], count: int, audio: np.ndarray, 
         raise
     encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     complaints = StderrTail(encoder)  # read as it goes: a full pipe would stop the encoder mid-film
-    written = 0
+    written, held, planes = 0, None, ()
     try:
         for frame in frames:
             if written == count:
                 break
-            for plane in yuv420_planes(frame):
+            if frame is not held:  # a static shot yields one frame again and again: converted once
+                held, planes = frame, yuv420_planes(frame)
+            for plane in planes:
                 encoder.stdin.write(plane.data)
             written += 1
     except BrokenPipeError:
