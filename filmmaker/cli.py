@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from filmmaker.cli_songs import lyrics
 from filmmaker.errors import FilmmakerError, ScreenplayError
 from filmmaker.places import cache_of, say_target
 
@@ -204,7 +205,7 @@ def build(
         _fail(exc)
     for warning in report.warnings:
         _warn(warning)
-    kinds = ("line", "image", "picture", "motion", "segment", "media", "cue", "mix", "cut")
+    kinds = ("line", "image", "picture", "motion", "music", "song", "segment", "media", "cue", "mix", "cut")
     summary = ", ".join(f"{kind} {report.count(kind)[0]} built/{report.count(kind)[1]} cached"
                         for kind in kinds if sum(report.count(kind)))
     out.print(f"[green]built[/green] {report.film} ({report.seconds:.2f} s, {report.frames} frames) "
@@ -577,6 +578,9 @@ def cache_gc(
         after = sum(e.size for e in cache.entries())
         out.print(f"{root}: removed {len(removed)} files, {(before - after) / 1e6:.1f} MB freed; "
                   f"kept {len(keep)} entries in use and anything newer than {grace}", highlight=False)
+
+
+app.command()(lyrics)
 
 
 def main() -> None:  # pragma: no cover - console entry point

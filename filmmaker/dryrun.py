@@ -98,9 +98,14 @@ def dry_run(plan: Plan, base_cast: dict[str, str] | None = None) -> FilmPlan:
         shots.append(ShotPlan(ps.id, f"{picture.kind}: {picture.source}", ps.shot.camera,
                               round(timing.seconds(timing.frames[ps.index]), 3), exact,
                               [*dict.fromkeys(pl.line.speaker for pl in ps.lines)],
-                              [pc.cue.mood or pc.cue.file.name if pc.cue.mood or pc.cue.file else "generated"
-                               for pc in plan.cue_of(ps.index)], work_list, reasons))
+                              [_cue_label(pc.cue) for pc in plan.cue_of(ps.index)], work_list, reasons))
     own = read_manifest(work)  # what the last build with this very cast used
     references = cache.touched | graph.references() | {tuple(entry) for entry in own.get("entries", [])}
     return FilmPlan(shots, round(timing.total_seconds, 3), sum(not ok for ok in spoken.values()),
                     sum("segment" in s.build for s in shots), round(estimate, 1), references, graph)
+
+
+def _cue_label(cue) -> str:
+    if cue.song is not None:
+        return f"song ({cue.song.engine})"
+    return cue.mood or cue.file.name if cue.mood or cue.file else "generated"

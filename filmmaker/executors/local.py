@@ -119,12 +119,12 @@ def _finish(outcome: Outcome, node: Node, result: dict, seconds: float, reporter
 
 # Rough seconds of work per node kind, for the order in which ready nodes are handed out (the
 # bytes never depend on it). A segment's or a media file's work follows its shots' length.
-WORK_SECONDS = {"line": 0.3, "cue": 0.3, "music": 5.0, "image": 2.0, "motion": 10.0, "premix": 0.3, "mix": 0.2,
-                "stem": 0.05, "mixaudio": 0.8}
+WORK_SECONDS = {"line": 0.3, "cue": 0.3, "music": 5.0, "song": 20.0, "image": 2.0, "motion": 10.0, "premix": 0.3,
+                "mix": 0.2, "stem": 0.05, "mixaudio": 0.8}
 SEGMENT_SECONDS_PER_FILM_SECOND = 0.3
 # first of all what many nodes wait on (the lines lay the film out; the pictures), and the sound's
 # chain (cue, piece, mix, its AAC): short, but one after another, so started late it is the tail
-FIRST = ("line", "picture", "image", "motion", "music", "cue", "premix", "mix", "stem", "mixaudio")
+FIRST = ("line", "picture", "image", "motion", "music", "song", "cue", "premix", "mix", "stem", "mixaudio")
 
 
 def _priorities(todo: list[Node], plan) -> dict[str, float]:
@@ -283,9 +283,11 @@ class _Pools:
                 self.spec_file.unlink(missing_ok=True)
 
 
-# What every worker imports anyway: loaded once, in the fork server (a missing one is skipped there)
+# What every worker imports anyway: loaded once, in the fork server (a missing one is skipped there);
+# onnxruntime and piper for the default voice engine, whose lines every worker may speak
 PRELOAD = ["numpy", "cv2", "scipy.signal", "filmmaker.executors.worker", "filmmaker.graph.segment",
-           "filmmaker.render.shot", "filmmaker.render.voice"]
+           "filmmaker.render.shot", "filmmaker.render.voice", "onnxruntime", "piper",
+           "filmmaker.backends.voice.piper"]
 
 
 @lru_cache(maxsize=1)

@@ -53,7 +53,8 @@ def cue_node(plan: Plan, pc: PlannedCue, source, facts: list, timing: Node, musi
                        "out": cue.stop, "bpm": source.bpm, "downbeat": source.downbeat, "end": cue.end})
     deps = (timing.id,) + ((music.id,) if music is not None else ())
     return Node("cue", f"score[{pc.index}]", key, ".f32", deps,
-                {"cue": pc.index, "timing": timing.key, "music": music.key if music is not None else None})
+                {"cue": pc.index, "timing": timing.key, "music": music.key if music is not None else None,
+                 "music_kind": music.kind if music is not None else None})
 
 
 def _span(work, node: Node):
@@ -101,8 +102,9 @@ def source_audio(work, node: Node):
 
         audio = decode_audio(source.path)
         return audio, source.bpm, source.downbeat, loudness(audio)
-    record = work.record("music", node.args["music"])
-    audio = np.fromfile(work.cache.path("music", node.args["music"], ".f32"), np.float32).reshape(-1, 2)
+    kind = node.args.get("music_kind") or "music"  # made by MusicGen, or a song
+    record = work.record(kind, node.args["music"])
+    audio = np.fromfile(work.cache.path(kind, node.args["music"], ".f32"), np.float32).reshape(-1, 2)
     return audio, pc.cue.bpm or record.get("bpm"), record.get("downbeat", 0.0), record["lufs"]
 
 

@@ -20,6 +20,7 @@ from filmmaker.graph.picture import picture_key, picture_node
 from filmmaker.graph.premix import mix_pieces, premix_node
 from filmmaker.graph.resolve import Resolved
 from filmmaker.graph.segment import body_node, dissolve_node, shot_fields
+from filmmaker.graph.song import song_node
 from filmmaker.graph.timing import ShotLayout, shot_facts, timing_node
 from filmmaker.plan import Plan, PlannedShot, crossfade_frames
 from filmmaker.render.levels import PROGRAM_PEAK_DB
@@ -89,7 +90,8 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
     cues: list[Node] = []
     for pc in plan.cues:
         source = resolved.sources[pc.index]
-        music = g[g.add(music_node(plan, pc, source, facts, timing))] if pc.cue.generate else None
+        music = g[g.add(music_node(plan, pc, source, facts, timing))] if pc.cue.generate \
+            else g[g.add(song_node(pc, source.song))] if pc.cue.song else None
         cues.append(g[g.add(cue_node(plan, pc, source, facts, timing, music, file_hash))])
 
     pieces = []
@@ -106,7 +108,7 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
     loudness = g[g.add(loudness_node(pieces, mix_settings.target_lufs))]
     mix = g[g.add(mix_node(pieces, loudness, PROGRAM_PEAK_DB))]
     stem_names = ["dialogue", "music"] + (["effects"] if any(ps.shot.picture.keep_audio for ps in plan.shots)
-                                          else [])
+                                          else []) + (["song"] if any(pc.cue.song for pc in plan.cues) else [])
     stems = {name: g[g.add(stem_node(name, pieces, loudness))] for name in stem_names}
 
     reels, renamed = reel_names([ps.id for ps in plan.shots])

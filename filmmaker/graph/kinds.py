@@ -30,6 +30,7 @@ BATCH_MAKERS = {
     "image": ("filmmaker.graph.image", "make_batch"),
     "motion": ("filmmaker.graph.motion", "make_batch"),
     "music": ("filmmaker.graph.cue", "make_batch"),
+    "song": ("filmmaker.graph.song", "make_batch"),
 }
 
 

@@ -11,8 +11,8 @@ from filmmaker.cache import content_key
 from filmmaker.graph.node import DRIVER, Node
 from filmmaker.graph.premix import block_measurements, read_piece
 
-VERSION = 6
-STEM_CHANNELS = {"dialogue": slice(0, 1), "music": slice(1, 3), "effects": slice(3, 5)}
+VERSION = 7
+STEM_CHANNELS = {"dialogue": slice(0, 1), "music": slice(1, 3), "effects": slice(3, 5), "song": slice(5, 7)}
 STREAM_BLOCK = 48_000 * 10  # samples a stream step reads from a piece
 
 
@@ -72,7 +72,7 @@ def make(work, node: Node) -> dict:
     limiter = StreamingLimiter(_gain(work, node), node.args["peak"])
     with work.cache.put("mix", node.key, ".f32") as tmp, open(tmp, "wb") as out:
         for block in _stream(work, node):
-            summed = block[:, 0:1] + block[:, 1:3] + block[:, 3:5]
+            summed = block[:, 0:1] + block[:, 1:3] + block[:, 3:5] + block[:, 5:7]
             out.write(np.ascontiguousarray(limiter.feed(summed), np.float32).tobytes())
         out.write(np.ascontiguousarray(limiter.flush(), np.float32).tobytes())
     return {}

@@ -18,10 +18,10 @@ from filmmaker.graph.node import Node
 from filmmaker.graph.timing import RATE, sample_of
 from filmmaker.plan import EMPTY_SHOT, GAP, LEAD_IN, TAIL, Plan
 
-VERSION = 1
+VERSION = 2  # 2: songs on channels of their own
 PIECE_SECONDS = 60.0  # a scene longer than this (by the words in it) is mixed in several pieces
 WORDS_PER_SECOND = 2.6  # the bundled voice at rate 1.0: how a piece is sized before its lines exist
-CHANNELS = 5  # dialogue (mono, centre-weighted), music L R (ducked), effects L R
+CHANNELS = 7  # dialogue (mono, centre-weighted), music L R (ducked), effects L R, song L R (ducked deeper)
 
 
 def estimated_seconds(ps) -> float:
@@ -70,11 +70,15 @@ def premix_node(plan: Plan, first: int, last: int, facts: list, cues: list[tuple
     mix = plan.screenplay.mix
     fields = {"kind": "premix", "v": VERSION, "facts": facts[before:after + 1], "context": [before, first, last, after],
               "cues": cue_fields, "effects": effects, "duck": [mix.duck, mix.attack, mix.release]}
+    songs = [index for index, _ in cues if plan.cues[index].cue.song is not None]
+    if songs:
+        fields.update(songs=songs, song_duck=mix.song_duck)
     if not exact_samples_per_frame(plan):  # where a frame is not whole samples, the start's phase counts
         fields["before"] = facts[:first]
     deps = (timing.id, *(node.id for node in lines.values()), *(cue.id for _, cue in cues))
     args = {"shots": [first, last], "timing": timing.key, "lines": {i: node.key for i, node in lines.items()},
-            "cues": {index: cue.key for index, cue in cues}, "effects": [index for index, _ in effects]}
+            "cues": {index: cue.key for index, cue in cues}, "effects": [index for index, _ in effects],
+            "songs": songs}
     return Node("premix", f"{plan.shots[first].id}..{plan.shots[last].id}", content_key(fields), ".f32", deps, args)
 
 
@@ -95,23 +99,26 @@ def make(work, node: Node) -> dict:
         at = sample_of(timing.starts[shot], timing.fps) + round(timing.line_starts[line_id] * RATE) - start
         lines.append((load_line(work, key), at))
     music = np.zeros((length, 2), np.float32)
+    song = np.zeros((length, 2), np.float32) if node.args["songs"] else None
     spans = cue_spans(plan, timing)
     for index, key in node.args["cues"].items():
         span = spans[int(index)]
         lo, hi = max(start, span.start), min(start + length, span.end)
         if hi > lo:
             cue = np.memmap(work.cache.path("cue", key, ".f32"), np.float32, "r").reshape(-1, 2)
-            music[lo - start:hi - start] += cue[lo - span.start:hi - span.start]
+            into = song if int(index) in node.args["songs"] else music
+            into[lo - start:hi - start] += cue[lo - span.start:hi - span.start]
             del cue
     effects = np.zeros((length, 2), np.float32)
     for index in node.args["effects"]:
         _place_footage_sound(work, plan.shots[index], timing, effects, start)
     mix = plan.screenplay.mix
-    piece = premix(length, lines, music, effects, mix.duck, mix.attack, mix.release)
+    piece = premix(length, lines, music, effects, mix.duck, mix.attack, mix.release, song=song,
+                   song_duck_db=mix.song_duck)
     sums, counts = measure_blocks(piece.mix())
     meta = {"samples": length, "blocks": [float(v) for v in sums], "last": int(counts[-1]) if len(counts) else 0}
     with work.cache.put("premix", node.key, ".f32", meta) as tmp:
-        np.column_stack([piece.dialogue, piece.music, piece.effects]).astype(np.float32).tofile(tmp)
+        np.column_stack([piece.dialogue, piece.music, piece.effects, piece.song]).astype(np.float32).tofile(tmp)
     return {}
 
 
@@ -128,7 +135,7 @@ def _place_footage_sound(work, ps, timing, effects, start: int) -> None:
 
 
 def read_piece(work, key: str):
-    """A piece's channels, memory-mapped: (samples, 5)."""
+    """A piece's channels, memory-mapped: (samples, CHANNELS)."""
     import numpy as np
 
     return np.memmap(work.cache.path("premix", key, ".f32"), np.float32, "r").reshape(-1, CHANNELS)

@@ -9,7 +9,7 @@ from pathlib import Path
 from filmmaker.graph.node import Graph
 
 # what the report lists as built or reused (the graph's bookkeeping nodes are not news)
-REPORTED = ("line", "image", "picture", "motion", "segment", "media", "cue", "mix", "cut")
+REPORTED = ("line", "image", "picture", "motion", "music", "song", "segment", "media", "cue", "mix", "cut")
 
 
 def fill_report(report, work, film, outcome, outdir: Path, export) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from filmmaker.plan import Plan, PlannedCue, Timing
@@ -20,7 +21,8 @@ from filmmaker.render.levels import RATE
 # generated or user track by anything, so `volume: 1` always means a bed 6 dB under the dialogue
 # (lines are at -20 LUFS); ducking then takes it further down under each line.
 MUSIC_LUFS = -26.0
-CUE_SHEET_COLUMNS = ("cue", "source", "track", "licence", "in", "out", "duration", "source_in")
+CUE_SHEET_COLUMNS = ("cue", "source", "track", "licence", "in", "out", "duration", "source_in", "engine", "model",
+                     "lyrics", "seed")
 
 
 def cue_spans(plan: Plan, timing: Timing) -> list[CueSpan]:
@@ -52,8 +54,25 @@ def cue_sheet(plan: Plan, sources: dict, timing: Timing, records: dict[int, dict
         label = f"score[{pc.index}] {pc.cue.start_shot}-{pc.cue.end_shot}"
         writer.writerow([label, source.kind, source.name, source.licence, timecode(span.start, timing.fps),
                          timecode(span.end, timing.fps), f"{(span.end - span.start) / RATE:.3f}",
-                         f"{records[pc.index].get('source_in', pc.cue.start):.3f}"])
+                         f"{records[pc.index].get('source_in', pc.cue.start):.3f}", *_made_by(plan, pc, source)])
     return out.getvalue()
+
+
+def _made_by(plan: Plan, pc: PlannedCue, source) -> list[str]:
+    """(engine, model, lyrics, seed) of generated music; blank for a track or a file."""
+    cue = pc.cue
+    if cue.song is not None:
+        facts = source.song
+        if facts.lyrics_file is not None:
+            lyrics = facts.lyrics_file.name if facts.lyrics_file.parent == plan.screenplay.path.parent \
+                else str(facts.lyrics_file)
+        else:
+            lyrics = "inline" if facts.lyrics else "instrumental"
+        model = facts.folder.name if Path(cue.song.model).is_absolute() else cue.song.model  # a folder, or an id
+        return [cue.song.engine, model, lyrics, str(cue.song.seed)]
+    if cue.generate:
+        return ["musicgen", source.model.name if source.model else cue.model, "", str(cue.seed)]
+    return ["", "", "", ""]
 
 
 @dataclass(frozen=True)

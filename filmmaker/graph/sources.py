@@ -11,6 +11,7 @@ from pathlib import Path
 from filmmaker.cache import Cache
 from filmmaker.errors import Problem, RenderError, ResolveError
 from filmmaker.graph.measure import measured
+from filmmaker.graph.song import SongFacts, SongProblem, resolve_song
 from filmmaker.plan import Plan, PlannedCue
 from filmmaker.render.levels import RATE
 
@@ -28,8 +29,9 @@ class Source:
     bpm: float | None = None
     downbeat: float = 0.0
     seconds: float | None = None
-    model: Path | None = None  # the MusicGen checkpoint of a `generate` cue
+    model: Path | None = None  # the MusicGen checkpoint of a `generate` cue, the model of a `song`
     model_identity: dict | None = None
+    song: SongFacts | None = None  # a song cue's words, length and model
 
 
 class _CueProblem(Exception):
@@ -40,6 +42,8 @@ class _CueProblem(Exception):
 
 def cue_problem(plan: Plan, pc: PlannedCue, field: str, message: str) -> Problem:
     line, col = pc.cue.pos.get(field, pc.cue.pos.get("", (1, 1)))
+    if field.startswith("song.") and pc.cue.song is not None:  # a key of the song's own mapping
+        line, col = pc.cue.song.pos.get(field[5:], pc.cue.pos.get("song", (line, col)))
     return Problem(plan.screenplay.path, line, col, f"score[{pc.index}].{field}" if field else f"score[{pc.index}]",
                    message)
 
@@ -61,6 +65,13 @@ def resolve_sources(plan: Plan, cache: Cache, file_hash) -> tuple[dict[int, Sour
 
 def _resolve_cue(plan: Plan, pc: PlannedCue, cache: Cache, file_hash) -> Source:
     cue = pc.cue
+    if cue.song:
+        try:
+            facts = resolve_song(plan, pc, file_hash)
+        except SongProblem as exc:
+            raise _CueProblem(exc.field, exc.message) from None
+        return Source("song", cue.song.style, None, cue.licence or facts.licence, cue.bpm or facts.bpm,
+                      seconds=facts.seconds, model=facts.folder, model_identity=facts.identity, song=facts)
     if cue.generate:
         from filmmaker.backends.music.musicgen import MusicGen, check_installed, locate
 

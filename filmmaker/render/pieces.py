@@ -140,6 +140,7 @@ class Premix:
     dialogue: np.ndarray  # (n,) mono, times CENTRE, as placed centre in the mix
     music: np.ndarray  # (n, 2), ducked
     effects: np.ndarray  # (n, 2)
+    song: np.ndarray  # (n, 2), ducked deeper than the music: sung words compete with spoken ones
     blocks: np.ndarray  # float64 K-weighted power summed per 100 ms sub-block of mix()
     peaks: np.ndarray  # float32 largest absolute sample of mix() per 100 ms sub-block
 
@@ -155,11 +156,12 @@ class Premix:
 
     def mix(self) -> np.ndarray:
         """The stems summed, (n, 2) float32: what the programme gain and limiter receive."""
-        return (self.dialogue[:, None] + self.music + self.effects).astype(np.float32)
+        return (self.dialogue[:, None] + self.music + self.effects + self.song).astype(np.float32)
 
 
 def premix(length: int, lines: list[tuple[np.ndarray, int]], music: np.ndarray, effects: np.ndarray,
-           duck_db: float, attack: float, release: float, *, origin: int | None = None) -> Premix:
+           duck_db: float, attack: float, release: float, *, origin: int | None = None,
+           song: np.ndarray | None = None, song_duck_db: float | None = None) -> Premix:
     """The piece [0, length) of the film's mix, as `mix_with_stems` makes it before mastering.
 
     `lines` are (mono audio, start relative to the piece); lines outside [0, length) are context
@@ -167,7 +169,8 @@ def premix(length: int, lines: list[tuple[np.ndarray, int]], music: np.ndarray, 
     earlier lines leave it, and dips ahead of a line just after it), while only the part inside the
     window joins the dialogue. Pass every line that overlaps `duck_reach` around the piece.
     `music` and `effects` are (length, 2), already placed. `origin`, the piece's first sample in
-    the film, makes the ducking match the whole film's exactly (see `_ducking`).
+    the film, makes the ducking match the whole film's exactly (see `_ducking`). `song`, (length, 2)
+    when a song sounds over the piece, is ducked by `song_duck_db` instead.
     """
     if music.shape[0] != length or effects.shape[0] != length:
         raise ValueError(f"music and effects must be {length} samples, got {music.shape[0]} and {effects.shape[0]}")
@@ -177,8 +180,13 @@ def premix(length: int, lines: list[tuple[np.ndarray, int]], music: np.ndarray, 
     dialogue = dialogue * CENTRE
     ducked = (music * _ducking(length, lines, duck_db, attack, release, origin)[:, None]).astype(np.float32)
     effects = effects.astype(np.float32, copy=False)
-    mixed = (dialogue[:, None] + ducked + effects).astype(np.float32)
-    return Premix(dialogue, ducked, effects, measure_blocks(mixed)[0], _sub_block_peaks(mixed))
+    if song is None:
+        sung = np.zeros((length, 2), np.float32)
+    else:
+        depth = duck_db if song_duck_db is None else song_duck_db
+        sung = (song * _ducking(length, lines, depth, attack, release, origin)[:, None]).astype(np.float32)
+    mixed = (dialogue[:, None] + ducked + effects + sung).astype(np.float32)
+    return Premix(dialogue, ducked, effects, sung, measure_blocks(mixed)[0], _sub_block_peaks(mixed))
 
 
 # -- the streaming limiter -------------------------------------------------------------------------

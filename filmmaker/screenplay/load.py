@@ -47,6 +47,7 @@ from filmmaker.screenplay.model import (
     VoiceSpec,
 )
 from filmmaker.screenplay.reader import NodeReader, describe, did_you_mean, fmt, is_null, position, scalar_number
+from filmmaker.screenplay.song import read_song
 from filmmaker.screenplay.yamlsafe import compose_yaml
 
 VOICE_ENGINES = ("piper", "espeak", "coqui", "kokoro")
@@ -54,14 +55,14 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"}
 MAX_SECONDS = 3600.0
-CUE_SOURCES = ("mood", "file", "generate")
+CUE_SOURCES = ("mood", "file", "generate", "song")
 CUE_KEYS = ("from", "to", *CUE_SOURCES, "style", "track", "duration", "seed", "model", "volume", "fade_in",
             "fade_out", "in", "out", "end", "hit", "bpm", "licence")
 PROMPT_OPTIONS = ("seed", "steps", "guidance", "style", "negative")  # a prompt shot's own imagery settings
 NTSC_RATES = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))  # 23.976, 29.97, 59.94
 
 # node kinds whose work can run on a GPU on Ray (the heavy models, and what a GPU encoder could take)
-GPU_KINDS = ("image", "motion", "music", "line", "picture", "segment", "media", "cue", "premix", "mixaudio")
+GPU_KINDS = ("image", "motion", "music", "song", "line", "picture", "segment", "media", "cue", "premix", "mixaudio")
 _EMPTY = yaml.MappingNode("tag:yaml.org,2002:map", [])
 
 
@@ -429,7 +430,7 @@ class _Reader(NodeReader):
         sources = [k for k in CUE_SOURCES if k in m]
         if len(sources) != 1 and isinstance(node, yaml.MappingNode):
             self.fail(node, field, "give exactly one source: `mood` (from the stock library), `file` "
-                      "(your own audio) or `generate` (a prompt for MusicGen)")
+                      "(your own audio), `generate` (a prompt for MusicGen) or `song` (sung lyrics)")
         for key, needs in (("track", "mood"), ("style", "mood"), ("duration", "generate"), ("seed", "generate"),
                            ("model", "generate")):
             if key in m and needs not in m:
@@ -437,7 +438,7 @@ class _Reader(NodeReader):
                           f"remove `{key}`" if key != "track" else "`track` picks within a `mood`; add a mood")
         if "licence" in m and "mood" in m:
             self.fail(m["licence"], f"{field}.licence", "the stock library's licence is known; `licence` is "
-                      "for `file` and `generate` cues")
+                      "for `file`, `generate` and `song` cues")
         opt = {}
         if "mood" in m:
             opt["mood"] = self.choice(m["mood"], f"{field}.mood", moods, "calm")
@@ -449,6 +450,8 @@ class _Reader(NodeReader):
             opt["file"] = self.file(m["file"], f"{field}.file", AUDIO_SUFFIXES, "an audio file")
         if "generate" in m:
             opt["generate"] = self.text(m["generate"], f"{field}.generate") or None
+        if "song" in m:
+            opt["song"] = read_song(self, m["song"], f"{field}.song", int(field[6:-1]), AUDIO_SUFFIXES, MAX_SECONDS)
         if "duration" in m:
             opt["duration"] = self.number(m["duration"], f"{field}.duration", 30.0, positive=True, high=MAX_SECONDS)
         if "seed" in m:
@@ -510,11 +513,12 @@ class _Reader(NodeReader):
         return tuple(folders)
 
     def mix(self, node: yaml.Node) -> MixSettings:
-        m = self.mapping(node, "mix", ("loudness", "duck", "attack", "release", "crossfade"))
+        m = self.mapping(node, "mix", ("loudness", "duck", "song_duck", "attack", "release", "crossfade"))
         opt: dict[str, Any] = {}
         if "loudness" in m:
             opt["loudness"] = self.choice(m["loudness"], "mix.loudness", tuple(LOUDNESS_TARGETS), "web")
-        limits = {"duck": (-40, 0), "attack": (0.005, 2), "release": (0.02, 5), "crossfade": (0, 10)}
+        limits = {"duck": (-40, 0), "song_duck": (-60, 0), "attack": (0.005, 2), "release": (0.02, 5),
+                  "crossfade": (0, 10)}
         opt.update({key: self.number(m[key], f"mix.{key}", getattr(MixSettings, key), low=low, high=high)
                     for key, (low, high) in limits.items() if key in m})
         return MixSettings(**opt)

@@ -163,6 +163,31 @@ LOUDNESS_TARGETS = {"web": -16.0, "broadcast": -23.0}  # integrated LUFS: stream
 DEFAULT_MUSICGEN = "facebook/musicgen-small"  # looked up in the local Hugging Face cache, never downloaded
 
 
+SONG_ENGINES = ("ace-step", "jukebox")
+# looked up in the local Hugging Face cache or Jukebox's own cache, never downloaded
+DEFAULT_SONG_MODELS = {"ace-step": "ACE-Step/acestep-v15-xl-turbo-diffusers", "jukebox": "5b_lyrics"}
+
+
+@dataclass(frozen=True)
+class Song:
+    """A score cue that is a song: sung lyrics in a style, made by a song engine."""
+
+    engine: str  # one of SONG_ENGINES
+    model: str  # an absolute folder, or an id/name looked up in the engine's local cache
+    style: str  # genre, manner, instruments, voice
+    lyrics: str = ""  # inline lyrics ("" with no lyrics_file: an instrumental)
+    lyrics_file: Path | None = None  # lyrics in a file (or where a draft is written)
+    draft: bool = False  # `lyrics: draft`: drafted by `lyrics_model` into lyrics_file if it is missing
+    lyrics_model: str | None = None  # a local causal language model folder or Hugging Face id
+    prime: Path | None = None  # `continue`: a clip the song carries on
+    seed: int = 0
+    bpm: float | None = None  # None: a tempo named in `style` ("92 bpm"), else the engine's choice
+    keyscale: str | None = None  # e.g. "C major"
+    duration: float | None = None  # seconds to generate; None: the cue's words and shots, with room
+    window: float | None = None  # seconds generated per resumable step; None: the engine's own
+    pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
 @dataclass(frozen=True)
 class Cue:
     start_shot: str  # `from` (a scene id given there is stored as its first shot)
@@ -184,6 +209,7 @@ class Cue:
     hit: str | None = None  # a shot id: a downbeat lands on its first frame
     bpm: float | None = None  # the source's tempo, overriding metadata and measurement
     licence: str | None = None  # for `file` and `generate` cues: what the cue sheet reports
+    song: Song | None = None  # a song cue: sung, on its own stem, ducked deeper
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
@@ -196,6 +222,7 @@ class MixSettings:
     attack: float = 0.08  # seconds for the dip to set in (it starts early: look-ahead)
     release: float = 0.45  # seconds for the score to come back after the line
     crossfade: float = 2.0  # seconds two adjacent cues overlap, centred on the cut between them
+    song_duck: float = -18.0  # dB a song dips under a line: sung words compete with spoken ones
 
     @property
     def target_lufs(self) -> float:

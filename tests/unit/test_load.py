@@ -1076,8 +1076,8 @@ def test_score_cue_problems(film):
     msgs = [p.message for p in found]
     assert msgs[0] == "the cue's range is empty: shot 'title' comes before 'trend'; swap `from` and `to`"
     assert msgs[1] == "no shot or scene with id 'titel' (did you mean 'title'?)"
-    assert msgs[2] == ("give exactly one source: `mood` (from the stock library), `file` (your own audio) or "
-                       "`generate` (a prompt for MusicGen)")
+    assert msgs[2] == ("give exactly one source: `mood` (from the stock library), `file` (your own audio), "
+                       "`generate` (a prompt for MusicGen) or `song` (sung lyrics)")
     assert msgs[3] == msgs[2]
     assert msgs[4].startswith("file not found: 'missing.wav'")
     assert msgs[5] == "no shot or scene with id 'nowhere'"

@@ -125,6 +125,23 @@ def test_premix_places_only_the_window_and_checks_its_inputs():
         premix(500, [], silent[:499], silent, DUCK, ATTACK, RELEASE)
 
 
+def test_a_song_ducks_deeper_than_the_music_and_sums_into_the_mix():
+    rate, n = 48_000, 48_000 * 3
+    line = np.full(rate, 0.1, np.float32)  # one second spoken, from 1 s
+    bed = np.full((n, 2), 0.5, np.float32)
+    silent = np.zeros((n, 2), np.float32)
+    pm = premix(n, [(line, rate)], bed, silent, -10.0, ATTACK, RELEASE, song=bed.copy(), song_duck_db=-18.0)
+    under = slice(int(1.5 * rate), int(1.6 * rate))  # well inside the line: both fully ducked
+    music_db = 20 * np.log10(pm.music[under, 0] / 0.5)
+    song_db = 20 * np.log10(pm.song[under, 0] / 0.5)
+    np.testing.assert_allclose(music_db, -10.0, atol=0.1)
+    np.testing.assert_allclose(song_db, -18.0, atol=0.1)
+    np.testing.assert_allclose(pm.song[:rate // 4], bed[:rate // 4])  # before the line, untouched
+    np.testing.assert_allclose(pm.mix(), pm.dialogue[:, None] + pm.music + pm.effects + pm.song, rtol=1e-6)
+    without = premix(n, [(line, rate)], bed, silent, -10.0, ATTACK, RELEASE)
+    assert not without.song.any()
+
+
 # -- loudness in pieces --------------------------------------------------------------------------------
 
 def programme(seconds: float = 150.0, seed: int = 7) -> np.ndarray:
