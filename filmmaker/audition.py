@@ -84,6 +84,9 @@ def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scen
     chosen = role_shots(sp, role, scene, shots)
     reel_sp = audition_screenplay(sp, chosen)
     takes, builds = [], []
+    # absolute: the takes and the reel below it go to ffmpeg, which reads a relative `x:...` as a
+    # protocol and `-...` as an option (and Python 3.11's mkdtemp keeps a relative folder relative)
+    outdir = outdir.absolute()
     outdir.mkdir(parents=True, exist_ok=True)
     # the candidates' cuts go beside the outputs (same disk, cheap to copy from) and are removed after
     with tempfile.TemporaryDirectory(prefix=".audition-", dir=outdir) as folder:
@@ -91,7 +94,7 @@ def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scen
         for actor in actors:
             plan = plan_film(reel_sp, preview=preview, cast={role: actor})
             report = build_film(plan, scratch / actor, reporter, ExportOptions(formats=()), jobs=jobs,
-                                executor=executor)
+                                executor=executor, purpose="audition")
             builds.append(report)
             takes.append(_Take(report.film, report.timing, plan.format.width, plan.format.height))
         lengths = [[t.timing.frames[i] for t in takes] for i in range(len(chosen))]

@@ -100,11 +100,13 @@ def _sweep(work, graph, outdir: Path) -> None:
 
 
 def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, export: ExportOptions | None = None,
-               jobs: int = 1, executor: ExecutorOptions | None = None) -> BuildReport:
+               jobs: int = 1, executor: ExecutorOptions | None = None, purpose: str = "internal") -> BuildReport:
     """Make the film and what goes with it in `outdir`. `jobs` 1 works in this process; more
     runs that many worker processes (the CLI's default: every core), which start fresh (not
     forked from the caller): a script that asks for them must guard its entry point with
-    `if __name__ == "__main__":`. `executor` chooses another (Ray) and where the cache is."""
+    `if __name__ == "__main__":`. `executor` chooses another (Ray) and where the cache is.
+    `purpose` (internal, release, audition) is what the real people in it must have agreed to."""
+    from filmmaker.consent import check_consent
     from filmmaker.executors import open_executor
     from filmmaker.graph.manifest import write_manifest
     from filmmaker.graph.outputs import check_targets
@@ -112,6 +114,7 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
 
     export = export or ExportOptions()
     report = BuildReport()
+    report.warnings.extend(check_consent(plan, purpose))  # before any work: a refusal costs nothing
     report.warnings.extend(unknown_directions(plan))
     first_build = export.film and not (outdir / f"{plan.screenplay.slug}.mp4").exists()
     options = executor or ExecutorOptions(jobs=jobs)
@@ -125,6 +128,11 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
         outcome = running.run(film.graph, film.targets, work, reporter)
         report.placement = getattr(running, "placement", None)
     fill_report(report, work, film, outcome, outdir, export)
+    if export.film:  # who and what is in it, beside every cut
+        from filmmaker.cache import atomic_write_bytes
+        from filmmaker.credits import credits_text
+
+        atomic_write_bytes(outdir / "credits.txt", credits_text(plan, work.resolved.sources).encode())
     work.file_hash.save()
     write_manifest(work, film.graph, report)
     report.warnings.extend(f"cache: {damage}" for damage in work.cache.corrupt)

@@ -1,4 +1,5 @@
-"""`filmmaker lyrics`: draft a song cue's lyrics with a local language model, for the writer to edit."""
+"""`filmmaker lyrics` (a song cue's lyrics drafted by a local language model, for the writer to edit) and
+`filmmaker credits` (who and what is in the film, with licences)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,28 @@ def lyrics(
     out.print(text, markup=False, highlight=False)
     if not pc.cue.song.draft and pc.cue.song.lyrics_file != path:
         out.print(f"to sing these words, set the cue's `lyrics: {path.name}` (or `lyrics: draft`)", highlight=False)
+
+
+def credits(screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+            cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable).")) -> None:
+    """List the cast (faces and voices, and where they come from), the voices and models with their
+    licences, the music, the stock media, and the components licensed for non-commercial use only."""
+    from filmmaker.cache import Cache, FileHashes
+    from filmmaker.cli import _check_cast, _fail, _load, _parse_cast, out
+    from filmmaker.credits import credits_text
+    from filmmaker.graph.sources import resolve_sources
+    from filmmaker.plan import plan_film
+
+    try:
+        sp = _load(screenplay)
+        recast = _parse_cast(cast)
+        _check_cast(sp, recast)
+        plan = plan_film(sp, cast=recast)
+        state = sp.root / ".filmmaker"  # the music's licences: its sources found as a build finds them
+        sources, problems = resolve_sources(plan, Cache(state / "cache"), FileHashes(state / "file-hashes.json"))
+        if problems:
+            raise ScreenplayError(problems)
+        text = credits_text(plan, sources)
+    except FilmmakerError as exc:
+        _fail(exc)
+    out.print(text, markup=False, highlight=False, end="")

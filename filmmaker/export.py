@@ -75,6 +75,11 @@ def subtitle_cues(plan: Plan, timing: Timing, line_seconds: dict[str, float]) ->
     for i in range(len(cues) - 1):  # never overlap the next line
         cue = cues[i]
         cues[i] = Subtitle(cue.start, min(cue.end, cues[i + 1].start - 0.04), cue.speaker, cue.text)
+    if plan.disclosure:  # the disclosure's note is the last cue: over the end card, or the film's last seconds
+        end = timing.total_seconds
+        last = plan.shots[-1]
+        start = timing.seconds(timing.starts[last.index]) if last.disclosure_card else max(0.0, end - 5.0)
+        cues.append(Subtitle(start, end, "", plan.disclosure))
     return cues
 
 
@@ -88,8 +93,8 @@ def _clock(seconds: float, decimal: str) -> str:
 
 def to_srt(cues: list[Subtitle]) -> str:
     """SubRip: the speaker's name as a prefix."""
-    blocks = [f"{i}\n{_clock(c.start, ',')} --> {_clock(c.end, ',')}\n{_wrap(f'{c.speaker}: {c.text}')}\n"
-              for i, c in enumerate(cues, 1)]
+    blocks = [f"{i}\n{_clock(c.start, ',')} --> {_clock(c.end, ',')}\n"
+              f"{_wrap(f'{c.speaker}: {c.text}' if c.speaker else c.text)}\n" for i, c in enumerate(cues, 1)]
     return "\n".join(blocks)
 
 
@@ -99,7 +104,8 @@ def to_vtt(cues: list[Subtitle]) -> str:
     for i, c in enumerate(cues, 1):
         text = _wrap(c.text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         speaker = c.speaker.replace(">", "")
-        blocks.append(f"{i}\n{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n<v {speaker}>{text}\n")
+        voice = f"<v {speaker}>" if speaker else ""
+        blocks.append(f"{i}\n{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n{voice}{text}\n")
     return "\n".join(blocks)
 
 

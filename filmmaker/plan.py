@@ -40,6 +40,7 @@ class PlannedShot:
     scene: Scene
     shot: Shot
     lines: tuple[PlannedLine, ...]
+    disclosure_card: bool = False  # the card saying who in the film is synthetic (disclosure.py)
 
     @property
     def id(self) -> str:
@@ -61,6 +62,7 @@ class Plan:
     shots: tuple[PlannedShot, ...]
     cues: tuple[PlannedCue, ...]
     preview: bool = False
+    disclosure: str | None = None  # the note a viewer is shown: who in the film is synthetic
 
     def cue_of(self, shot_index: int) -> list[PlannedCue]:
         return [c for c in self.cues if c.first <= shot_index <= c.last]
@@ -81,7 +83,9 @@ def plan_film(screenplay: Screenplay, *, preview: bool = False, cast: dict[str, 
     index_of = {s.id: s.index for s in shots}
     cues = tuple(PlannedCue(i, cue, index_of[cue.start_shot], index_of[cue.end_shot])
                  for i, cue in enumerate(screenplay.score))
-    return Plan(screenplay, fmt, tuple(shots), cues, preview)
+    from filmmaker.disclosure import with_disclosure  # it reads the plan it extends
+
+    return with_disclosure(Plan(screenplay, fmt, tuple(shots), cues, preview))
 
 
 def _even(value: float) -> int:

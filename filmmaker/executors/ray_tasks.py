@@ -44,7 +44,8 @@ def node_store() -> Path:
     """This machine's store for fetched inputs and its own cache (FILMMAKER_WORKER_DIR, or a
     folder in its temp dir)."""
     given = os.environ.get("FILMMAKER_WORKER_DIR")
-    root = Path(given) if given else Path(tempfile.gettempdir()) / f"filmmaker-worker-{os.getuid()}"
+    # absolute: the inputs fetched here are handed to ffmpeg, which reads a relative `x:...` as a protocol
+    root = Path(given).absolute() if given else Path(tempfile.gettempdir()) / f"filmmaker-worker-{os.getuid()}"
     root.mkdir(parents=True, exist_ok=True)
     return root
 

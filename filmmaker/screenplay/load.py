@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from filmmaker.errors import Problem, ScreenplayError
+from filmmaker.screenplay.consent import read_consent, read_disclosure, read_licences, read_person
 from filmmaker.screenplay.model import (
     ANCHORS,
     CAMERA_MOVES,
@@ -81,14 +82,15 @@ def parse_screenplay(text: str, path: str | os.PathLike) -> Screenplay:
 class _Reader(NodeReader):
     def screenplay(self, root: yaml.Node) -> Screenplay:
         top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap",
-                                       "imagery", "music", "mix", "executor"),
+                                       "imagery", "music", "mix", "executor", "disclosure", "licences"),
                            required=("title", "scenes"))
         title = self.text(top["title"], "title", "Untitled") if "title" in top else "Untitled"
         fmt = self.format(top["format"]) if "format" in top else Format()
+        # first: media may come from these folders as well as the project's (problems sort by position)
+        library = self.libraries = self.music_library(top["music"]) if "music" in top else ()
         actors = self.actors(top["actors"]) if "actors" in top else {}
         cast, cast_pos = self.cast(top["cast"], actors) if "cast" in top else ({}, {})
         scenes = self.scenes(top["scenes"], cast) if "scenes" in top else ()
-        library = self.music_library(top["music"]) if "music" in top else ()
         score = self.score(top["score"], scenes, _library_moods(library)) if "score" in top else ()
         mix = self.mix(top["mix"]) if "mix" in top else MixSettings()
         landmarks = 68
@@ -98,10 +100,14 @@ class _Reader(NodeReader):
                 landmarks = int(self.choice(options["landmarks"], "face_swap.landmarks", ("68", "5"), "68"))
         imagery = self.imagery(top["imagery"]) if "imagery" in top else Imagery()
         gpus = self.executor(top["executor"]) if "executor" in top else {}
+        accepted, licences_pos = read_licences(self, top["licences"]) if "licences" in top else ((), (1, 1))
+        disclosure, disclosure_pos = read_disclosure(self, top["disclosure"]) if "disclosure" in top \
+            else ("end", (1, 1))
         if self.problems:
             raise ScreenplayError(self.problems)
         return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks, imagery,
-                          music_library=library, mix=mix, ray_gpus=gpus)
+                          music_library=library, mix=mix, ray_gpus=gpus, disclosure=disclosure,
+                          disclosure_pos=disclosure_pos, accept_noncommercial=accepted, licences_pos=licences_pos)
 
     def executor(self, node: yaml.Node) -> dict[str, float]:
         """`executor: {ray: {gpus: {image: 1}}}`: GPUs a Ray node of each kind asks for."""
@@ -129,7 +135,7 @@ class _Reader(NodeReader):
         for key_node, value_node in self.table(node, "actors"):
             actor_id = self.identifier(key_node, f"actors.{key_node.value}")
             field = f"actors.{key_node.value}"
-            m = self.mapping(value_node, field, ("face", "voice", "look"), required=("voice",))
+            m = self.mapping(value_node, field, ("face", "voice", "look", "person", "consent"), required=("voice",))
             face = self.file(m["face"], f"{field}.face", IMAGE_SUFFIXES, "an image") if "face" in m else None
             voice = self.voice(m["voice"], f"{field}.voice") if "voice" in m else VoiceSpec()
             look = self.text(m["look"], f"{field}.look") or None if "look" in m else None
@@ -138,8 +144,10 @@ class _Reader(NodeReader):
             if isinstance(m.get("voice"), yaml.MappingNode):
                 pos.update((f"voice.{k.value}", position(v)) for k, v in m["voice"].value
                            if isinstance(k, yaml.ScalarNode))
+            person = read_person(self, m["person"], f"{field}.person") if "person" in m else None
+            consent = read_consent(self, m["consent"], f"{field}.consent") if "consent" in m else None
             if actor_id:
-                actors[actor_id] = Actor(actor_id, voice, face, look, pos=pos)
+                actors[actor_id] = Actor(actor_id, voice, face, look, person, consent, pos=pos)
         return actors
 
     def voice(self, node: yaml.Node, field: str) -> VoiceSpec:
@@ -150,7 +158,7 @@ class _Reader(NodeReader):
         if "model" in m:
             model = self.path_text(m["model"], f"{field}.model") or None
             if model and engine == "piper" and model.endswith(".onnx"):
-                path = self.file(m["model"], f"{field}.model", {".onnx"}, "a piper voice")
+                path = self.file(m["model"], f"{field}.model", {".onnx"}, "a piper voice", media=False)
                 # as written, links not followed: its .onnx.json is looked up beside the name given
                 model = os.path.abspath(self.root / model) if path else None
             elif model and engine == "coqui" and ("/" in model and not model.startswith("tts_models/")

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from filmmaker.screenplay.consent import Consent
 
 Pos = tuple[int, int]  # 1-based line, column
 MAX_LINE_CHARS = 4_000  # one line of dialogue: about five minutes of speech, under a minute to synthesize
@@ -48,6 +51,8 @@ class Actor:
     voice: VoiceSpec
     face: Path | None = None
     look: str | None = None  # how the actor looks, in words: added to generated pictures' prompts
+    person: str | None = None  # real, fictional or public-domain; None: not said
+    consent: Consent | None = None  # what a real person agreed to (screenplay/consent.py)
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
@@ -243,6 +248,10 @@ class Screenplay:
     music_library: tuple[Path, ...] = ()  # folders of the user's own tracks, beside the bundled library
     mix: MixSettings = MixSettings()
     ray_gpus: dict[str, float] = field(default_factory=dict)  # executor.ray.gpus: node kind -> GPUs per node
+    disclosure: str = "end"  # where the card saying who is synthetic goes: end, open, both, none
+    disclosure_pos: Pos = (1, 1)
+    accept_noncommercial: tuple[str, ...] = ()  # non-commercial components a release build may use
+    licences_pos: Pos = (1, 1)
 
     @property
     def slug(self) -> str:

@@ -16,6 +16,7 @@ import yaml
 
 from filmmaker.errors import Problem
 from filmmaker.screenplay.model import Pos
+from filmmaker.screenplay.paths import outside_problem, real_path, written_problem
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 MAX_TEXT = 10_000  # characters in any one value (a line of dialogue has its own, lower limit)
@@ -35,6 +36,7 @@ class NodeReader:
     def __init__(self, path: Path):
         self.path = path
         self.root = path.parent
+        self.libraries: tuple[Path, ...] = ()  # resolved `music.library` folders: media may come from them too
         self.problems: list[Problem] = []
 
     # -- reporting -------------------------------------------------------------------------
@@ -160,11 +162,19 @@ class NodeReader:
             return None
         return value or None
 
-    def file(self, node: yaml.Node, field: str, suffixes: set[str], what: str) -> Path | None:
+    def file(self, node: yaml.Node, field: str, suffixes: set[str], what: str, media: bool = True) -> Path | None:
+        """A file the film reads, resolved. `media` (all but a model file): it must be a file inside
+        the project or a library folder, and nothing ffmpeg could take for a protocol or an option."""
         value = self.path_text(node, field)
         if not value:
             return None
         written = self.root / value
+        if media:
+            problem = written_problem(value) or outside_problem(
+                real_path(self.root, value), value, self.root, self.libraries, audio=".wav" in suffixes)
+            if problem is not None:
+                self.fail(node, field, problem)
+                return None
         if Path(value).suffix.lower() not in suffixes:
             self.fail(node, field, f"{value!r} does not look like {what} (expected one of "
                       f"{', '.join(sorted(suffixes))})")

@@ -164,7 +164,8 @@ def test_a_film_swaps_the_role_reports_identity_and_rebuilds_only_that_on_recast
     assert found > 0.8 and np.isfinite(to_actor) and np.isfinite(to_stand_in)
     recast = build_film(plan_film(load_screenplay(tmp_path / "film.yaml"), cast={"HERO": "lav"}), tmp_path / "out")
     assert recast.built["segment"] == ["swap"]
-    assert sorted(recast.reused["segment"]) == ["nobody", "plain"]
+    # the end card that discloses the swapped face (issue 16) is unchanged by the recast too
+    assert sorted(recast.reused["segment"]) == ["disclosure", "nobody", "plain"]
 
 
 def test_a_shot_where_no_face_is_found_renders_unswapped_with_a_warning(tmp_path):

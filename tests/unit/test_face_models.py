@@ -4,6 +4,7 @@ it in its __init__, and Python 3.12's venvs (like any recent setuptools) no long
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -106,9 +107,11 @@ def test_a_models_package_without_its_files_fails_the_build_at_resolve_with_exit
     (shadows / "face_recognition_models").mkdir()
     (shadows / "face_recognition_models" / "__init__.py").write_text("")
     film = tmp_path / "film.yaml"
-    film.write_text(f"title: Faces\nactors: {{lav: {{face: {MEDIA / 'faces' / 'lav.jpg'}, voice: {{}}}}}}\n"
+    for name in ("lav.jpg", "astronaut.jpg"):  # media stay inside the project
+        shutil.copy(MEDIA / ("faces" if name == "lav.jpg" else "") / name, tmp_path / name)
+    film.write_text("title: Faces\nactors: {lav: {face: lav.jpg, voice: {}}}\n"
                     "cast: {HERO: lav}\nscenes:\n  - heading: INT. ROOM - DAY\n    shots:\n"
-                    f"      - picture: {{still: {MEDIA / 'astronaut.jpg'}}}\n        faces: {{HERO: auto}}\n")
+                    "      - picture: {still: astronaut.jpg}\n        faces: {HERO: auto}\n")
     result = python("filmmaker.cli", shadows, "build", str(film), "--preview", "-o", str(tmp_path / "out"),
                     module=True)
     assert result.returncode == 2, result.stdout + result.stderr

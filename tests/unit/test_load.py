@@ -193,12 +193,12 @@ def test_shot_ids_default_to_scene_id_and_number(film):
 def test_paths_resolve_relative_to_screenplay_folder(tmp_path, monkeypatch):
     sub = tmp_path / "project" / "film"
     _png(sub / "media" / "still.png")
-    _png(tmp_path / "project" / "shared" / "face.png")
+    _png(sub / "shared" / "face.png")
     text = """\
         title: Paths
         actors:
           a:
-            face: ../shared/face.png
+            face: ../film/shared/face.png
             voice: {}
         scenes:
           - heading: H
@@ -211,7 +211,7 @@ def test_paths_resolve_relative_to_screenplay_folder(tmp_path, monkeypatch):
     assert sp.root == sub
     assert sp.scenes[0].shots[0].picture.path == sub / "media" / "still.png"
     assert sp.scenes[0].shots[0].picture.source == "media/still.png"
-    assert sp.actors["a"].face == tmp_path / "project" / "shared" / "face.png"
+    assert sp.actors["a"].face == sub / "shared" / "face.png"  # out of the folder and back in: still inside
     # the same text at another folder looks for the media there
     found = problems(text, tmp_path / "screenplay.yaml")
     assert where(found) == [(4, 11, "actors.a.face"), (9, 26, "scenes[0].shots[0].picture.still")]
@@ -344,7 +344,8 @@ def test_empty_file(film, text):
 def test_top_level_must_be_a_mapping(film):
     p = only(problems("- title: x\n", film))
     assert (p.line, p.col, p.field) == (1, 1, "")
-    assert p.message == "expected a mapping of title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, executor, got a list"
+    assert p.message == ("expected a mapping of title, format, actors, cast, scenes, score, face_swap, imagery, music, "
+                         "mix, executor, disclosure, licences, got a list")
 
 
 def test_not_utf8_file(tmp_path):
@@ -379,7 +380,8 @@ def test_unknown_top_level_key_suggests_title(film):
     assert sorted(where(found)) == [(1, 1, "(top level)"), (1, 1, "titel")]
     by_field = {p.field: p.message for p in found}
     assert by_field["titel"] == ("unknown key (did you mean 'title'?); "
-                                 "allowed: title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, executor")
+                                 "allowed: title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, executor, "
+                                 "disclosure, licences")
     assert by_field["(top level)"] == "missing required key 'title'"
 
 
@@ -567,7 +569,7 @@ def test_bad_actor_and_voice(film):
     assert by_field["actors.b.voice.pitch"] == "must be between -12 and 12, got 20"
     assert by_field["actors.b.voice.rate"] == "must be between 0.5 and 2, got 0.1"
     assert by_field["actors.b.voice.speaker"] == "expected a whole number, got text 'two'"
-    assert by_field["actors.c"].startswith("expected a mapping of face, voice, look, got text 'nobody'")
+    assert by_field["actors.c"].startswith("expected a mapping of face, voice, look, person, consent, got text 'nobody'")
 
 
 # -- cast and speakers -----------------------------------------------------------------------

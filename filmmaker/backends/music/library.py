@@ -58,9 +58,11 @@ def file_track(path: Path, mood: str = "", root: Path | None = None) -> Track:
 
 
 def folder_tracks(folder: Path) -> tuple[Track, ...]:
-    tracks = []
+    tracks, inside = [], folder.resolve()
     for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in AUDIO_SUFFIXES and path.is_file() and not path.name.startswith("."):
+        # a regular file (no FIFO or device), and no link leading out of the library: media stay where declared
+        if path.suffix.lower() in AUDIO_SUFFIXES and path.is_file() and not path.name.startswith(".") \
+                and path.resolve().is_relative_to(inside):
             mood = path.parent.name if path.parent != folder else folder.name
             tracks.append(file_track(path, mood, folder))
     return tuple(tracks)
