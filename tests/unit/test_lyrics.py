@@ -171,7 +171,9 @@ def test_write_draft_is_atomic(tmp_path, monkeypatch):
     def crash(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(lyrics.os, "replace", crash)
+    import filmmaker.cache
+
+    monkeypatch.setattr(filmmaker.cache.os, "replace", crash)  # the rename that publishes the new draft
     with pytest.raises(OSError, match="disk full"):
         write_draft(path, "New draft", "drafted")
     assert read_lyrics(path) == "Old draft"  # the old file whole, not half of the new one

@@ -14,11 +14,10 @@ import functools
 import hashlib
 import importlib.util
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from filmmaker.cache import atomic_write_bytes
 from filmmaker.errors import RenderError, ResolveError
 
 VERSION = 1  # bump when the prompt, sampling or cleaning changes the lyrics drafted
@@ -359,17 +358,7 @@ def write_draft(path: Path, text: str, header: str) -> bool:
     header = _one_line(header).lstrip("#").strip()
     data = f"# {header} [sha256 {_sha256(body)}]\n".encode() + body
     path.parent.mkdir(parents=True, exist_ok=True)
-    # a temporary file beside it, renamed over it: a crash leaves the old file or the new, never half
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, data)  # a crash leaves the old file or the new, never half of one
     return True
 
 
