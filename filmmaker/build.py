@@ -30,6 +30,7 @@ class Reporter(Protocol):
 @dataclass
 class BuildReport:
     film: Path | None = None
+    cut: Path | None = None  # the cut before signing, in the cache: the same bytes wherever it is made
     subtitles: Path | None = None
     seconds: float = 0.0  # the film's length
     frames: int = 0

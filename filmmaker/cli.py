@@ -232,6 +232,10 @@ def build(
             verdict = "ok" if to_actor < to_stand_in else "CHECK"
             out.print(f"  face swap {shot_id}/{role}: distance to actor {to_actor:.2f}, to stand-in "
                       f"{to_stand_in:.2f}, face found in {found:.0%} of frames [{verdict}]", highlight=False, markup=False)
+    if "signed" in report.nodes_built and sp.provenance_cert is None:
+        out.print(f"  signed with the project's own key ({sp.root / '.filmmaker' / 'provenance'}): it proves the film "
+                  "is unchanged, not who made it; `provenance: {cert, key}` signs as you", highlight=False,
+                  markup=False)
     stages = ", ".join(f"{name} {secs:.1f} s" for name, secs in report.stage_seconds.items() if secs >= 0.05)
     if stages:
         out.print(f"  work: {stages}", highlight=False)

@@ -20,6 +20,7 @@ from filmmaker.graph.picture import picture_key, picture_node
 from filmmaker.graph.premix import mix_pieces, premix_node
 from filmmaker.graph.resolve import Resolved
 from filmmaker.graph.segment import body_node, dissolve_node, shot_fields
+from filmmaker.graph.signed import provenance_of, signed_node
 from filmmaker.graph.song import song_node
 from filmmaker.graph.timing import ShotLayout, shot_facts, timing_node
 from filmmaker.plan import Plan, PlannedShot, crossfade_frames
@@ -127,8 +128,9 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
     if export.film:
         mixaudio = g[g.add(mixaudio_node(mix))]
         cut = g[g.add(cut_node(segments, mix, mixaudio, timeline, plan.format.fps))]
-        if outdir is not None:
-            targets.append(g.add(copy_node("film", cut, outdir / f"{plan.screenplay.slug}.mp4")))
+        if outdir is not None:  # what leaves the cache is the cut signed: how it was made, who is in it
+            signed = g[g.add(signed_node(plan, cut, provenance_of(plan, resolved, file_hash), file_hash))]
+            targets.append(g.add(copy_node("film", signed, outdir / f"{plan.screenplay.slug}.mp4")))
     if outdir is None:
         return FilmGraph(g, [node.id for node in g], warnings)
     stem_outputs = [g[g.add(copy_node(f"stem:{name}", node, outdir / "stems" / f"{name}.wav"))]

@@ -22,6 +22,7 @@ MAKERS = {
     "stem": ("filmmaker.graph.mix", "make_stem"),
     "mixaudio": ("filmmaker.graph.mix", "make_mixaudio"),
     "cut": ("filmmaker.graph.cut", "make"),
+    "signed": ("filmmaker.graph.signed", "make"),
     "timeline": ("filmmaker.graph.outputs", "make_timeline"),
     "export": ("filmmaker.graph.outputs", "make_export"),
 }

@@ -35,6 +35,8 @@ def fill_report(report, work, film, outcome, outdir: Path, export) -> None:
     report.subtitles = report.exports.get("srt")
     if export.film:
         report.film = outdir / f"{work.sp.slug}.mp4"
+        cuts = list(graph.of_kind("cut"))
+        report.cut = work.cache.path("cut", cuts[0].key, ".mp4") if cuts else None
     report.stems = {node.name: outdir / "stems" / f"{node.name}.wav" for node in graph.of_kind("stem")}
     report.cue_sheet = outdir / "cuesheet.csv"
 

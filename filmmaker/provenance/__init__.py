@@ -1,12 +1,23 @@
 """Signed provenance in the film: a C2PA manifest (c2pa-python) that says how the cut was made,
 who is swapped or cloned in each shot, and that the file was not changed since it was signed.
 
-Importing this package is cheap: c2pa and cryptography load inside the functions that use them.
+Importing this package is cheap: its names load on first use (a no-op build needs only the
+manifest), and c2pa and cryptography inside the functions that use them.
 """
 
-from filmmaker.provenance.keys import SELF_SIGNED_NOTE, SignerConfig, project_signer, user_signer
-from filmmaker.provenance.manifest import FilmProvenance, Ingredient, ShotRecord, manifest_json
-from filmmaker.provenance.sign import NotSigned, read_film, sign_film
+from __future__ import annotations
 
-__all__ = ["SELF_SIGNED_NOTE", "FilmProvenance", "Ingredient", "NotSigned", "ShotRecord", "SignerConfig",
-           "manifest_json", "project_signer", "read_film", "sign_film", "user_signer"]
+import importlib
+
+_WHERE = {
+    "SELF_SIGNED_NOTE": "keys", "SignerConfig": "keys", "project_signer": "keys", "user_signer": "keys",
+    "FilmProvenance": "manifest", "Ingredient": "manifest", "ShotRecord": "manifest", "manifest_json": "manifest",
+    "NotSigned": "sign", "read_film": "sign", "sign_film": "sign",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)

@@ -91,3 +91,13 @@ def read_licences(reader: NodeReader, node: yaml.Node) -> tuple[tuple[str, ...],
     items = listed.value if isinstance(listed, yaml.SequenceNode) else [listed] if listed is not None else []
     accepted = [reader.choice(item, "licences.accept_noncommercial", NONCOMMERCIAL, "") for item in items]
     return tuple(name for name in accepted if name), position(node)
+
+
+def read_provenance(reader: NodeReader, node: yaml.Node) -> tuple[Path | None, Path | None]:
+    """`provenance: {cert: my-chain.pem, key: my-key.pem}`: the user's own signing certificate."""
+    m = reader.mapping(node, "provenance", ("cert", "key"), required=("cert", "key"))
+    pem = {".pem", ".crt", ".cer", ".key"}
+    cert = reader.file(m["cert"], "provenance.cert", pem, "a PEM certificate chain", media=False) \
+        if "cert" in m else None
+    key = reader.file(m["key"], "provenance.key", pem, "a PEM private key", media=False) if "key" in m else None
+    return (cert, key) if cert and key else (None, None)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from filmmaker.errors import Problem, ScreenplayError
-from filmmaker.screenplay.consent import read_consent, read_disclosure, read_licences, read_person
+from filmmaker.screenplay.consent import read_consent, read_disclosure, read_licences, read_person, read_provenance
 from filmmaker.screenplay.model import (
     ANCHORS,
     CAMERA_MOVES,
@@ -82,7 +82,7 @@ def parse_screenplay(text: str, path: str | os.PathLike) -> Screenplay:
 class _Reader(NodeReader):
     def screenplay(self, root: yaml.Node) -> Screenplay:
         top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap",
-                                       "imagery", "music", "mix", "executor", "disclosure", "licences"),
+                                       "imagery", "music", "mix", "executor", "disclosure", "licences", "provenance"),
                            required=("title", "scenes"))
         title = self.text(top["title"], "title", "Untitled") if "title" in top else "Untitled"
         fmt = self.format(top["format"]) if "format" in top else Format()
@@ -100,6 +100,7 @@ class _Reader(NodeReader):
                 landmarks = int(self.choice(options["landmarks"], "face_swap.landmarks", ("68", "5"), "68"))
         imagery = self.imagery(top["imagery"]) if "imagery" in top else Imagery()
         gpus = self.executor(top["executor"]) if "executor" in top else {}
+        cert, key = read_provenance(self, top["provenance"]) if "provenance" in top else (None, None)
         accepted, licences_pos = read_licences(self, top["licences"]) if "licences" in top else ((), (1, 1))
         disclosure, disclosure_pos = read_disclosure(self, top["disclosure"]) if "disclosure" in top \
             else ("end", (1, 1))
@@ -107,7 +108,8 @@ class _Reader(NodeReader):
             raise ScreenplayError(self.problems)
         return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks, imagery,
                           music_library=library, mix=mix, ray_gpus=gpus, disclosure=disclosure,
-                          disclosure_pos=disclosure_pos, accept_noncommercial=accepted, licences_pos=licences_pos)
+                          disclosure_pos=disclosure_pos, accept_noncommercial=accepted, licences_pos=licences_pos,
+                          provenance_cert=cert, provenance_key=key)
 
     def executor(self, node: yaml.Node) -> dict[str, float]:
         """`executor: {ray: {gpus: {image: 1}}}`: GPUs a Ray node of each kind asks for."""

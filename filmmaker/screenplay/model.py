@@ -251,6 +251,8 @@ class Screenplay:
     disclosure: str = "end"  # where the card saying who is synthetic goes: end, open, both, none
     disclosure_pos: Pos = (1, 1)
     accept_noncommercial: tuple[str, ...] = ()  # non-commercial components a release build may use
+    provenance_cert: Path | None = None  # `provenance: {cert, key}`: the user's signing chain (PEM) ...
+    provenance_key: Path | None = None  # ... and its private key; None: the project's own key
     licences_pos: Pos = (1, 1)
 
     @property

@@ -84,9 +84,13 @@ def cli(path: Path, *args: str, **kwargs):
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    """Every file a build leaves beside the film, but the FCP XML (it names its folder)."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+    """Every file a build leaves beside the film, but the FCP XML (it names its folder); for the film
+    itself, the cut it signs (each signature is new bytes)."""
+    made = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.suffix != ".xml"}
+    (cut,) = (folder.parent / ".filmmaker" / "cache" / "cut").rglob("*.mp4")
+    return {name: cut.read_bytes() if name.endswith(".mp4") and "/" not in name else data
+            for name, data in made.items()}
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -58,7 +59,7 @@ def test_recasting_one_actor_rebuilds_exactly_their_shots_and_matches_a_clean_bu
     clean = copy_example(tmp_path / "clean")
     fresh = build_film(plan_film(load_screenplay(clean), preview=True, cast={"FLIGHT": "june"}), clean.parent / "out")
     assert frame_hashes(fresh.film) == frame_hashes(report.film)
-    assert fresh.film.read_bytes() == report.film.read_bytes()
+    assert fresh.cut.read_bytes() == report.cut.read_bytes()  # the cut; the films are it, each signed anew
 
 
 def test_the_plan_says_what_a_recast_rebuilds_and_why(built_copy):
@@ -127,7 +128,7 @@ def cli_build(screenplay: Path) -> subprocess.Popen:
 @pytest.fixture(scope="module")
 def clean_small(tmp_path_factory) -> bytes:
     path = small_project(tmp_path_factory.mktemp("clean") / "p")
-    return build_film(plan_film(load_screenplay(path)), path.parent / "out").film.read_bytes()
+    return build_film(plan_film(load_screenplay(path)), path.parent / "out").cut.read_bytes()  # before signing
 
 
 def _partials(cache: Path, kind: str) -> list[Path]:
@@ -154,7 +155,7 @@ def test_a_killed_build_leaves_nothing_half_written_and_rebuilds_identically(mom
     film = path.parent / "out" / "small.mp4"
     assert not film.exists()
     rebuilt = build_film(plan_film(load_screenplay(path)), path.parent / "out")
-    assert rebuilt.film.read_bytes() == clean_small
+    assert rebuilt.cut.read_bytes() == clean_small
     assert not [w for w in rebuilt.warnings if w.startswith("cache:")]
 
 
@@ -168,12 +169,13 @@ def test_a_damaged_entry_is_detected_reported_and_rebuilt(clean_small, tmp_path)
     cut.write_bytes(bytes(data))  # one bit flipped: same size
     line = next((cache.root / "line").rglob("*.f32"))
     line.write_bytes(line.read_bytes()[:100])  # and a line truncated
-    (path.parent / "out" / "small.mp4").unlink()  # so the cut must come from the cache again
+    (path.parent / "out" / "small.mp4").unlink()  # so the cut must come from the cache again:
+    shutil.rmtree(cache.root / "signed")  # to be signed anew
     report = build_film(plan_film(load_screenplay(path)), path.parent / "out")
     damage = [w for w in report.warnings if w.startswith("cache:")]
     assert len(damage) == 2 and any(w.startswith("cache: cut") for w in damage)
     assert report.built["cut"] == ["cut"] and len(report.built["line"]) == 1
-    assert report.film.read_bytes() == clean_small
+    assert report.cut.read_bytes() == clean_small
     assert len(list((cache.root / "quarantine").rglob("*"))) >= 4
 
 
@@ -183,7 +185,8 @@ def test_two_builds_of_one_project_at_once_both_finish_with_the_same_film(clean_
     for build in builds:
         _, stderr = build.communicate(timeout=300)
         assert build.returncode == 0, stderr.decode()
-    assert (path.parent / "out" / "small.mp4").read_bytes() == clean_small
+    (cut,) = (path.parent / ".filmmaker" / "cache" / "cut").rglob("*.mp4")
+    assert cut.read_bytes() == clean_small and (path.parent / "out" / "small.mp4").is_file()
     assert Cache(path.parent / ".filmmaker" / "cache").verify() == []
 
 

@@ -345,7 +345,7 @@ def test_top_level_must_be_a_mapping(film):
     p = only(problems("- title: x\n", film))
     assert (p.line, p.col, p.field) == (1, 1, "")
     assert p.message == ("expected a mapping of title, format, actors, cast, scenes, score, face_swap, imagery, music, "
-                         "mix, executor, disclosure, licences, got a list")
+                         "mix, executor, disclosure, licences, provenance, got a list")
 
 
 def test_not_utf8_file(tmp_path):
@@ -381,7 +381,7 @@ def test_unknown_top_level_key_suggests_title(film):
     by_field = {p.field: p.message for p in found}
     assert by_field["titel"] == ("unknown key (did you mean 'title'?); "
                                  "allowed: title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, executor, "
-                                 "disclosure, licences")
+                                 "disclosure, licences, provenance")
     assert by_field["(top level)"] == "missing required key 'title'"
 
 
