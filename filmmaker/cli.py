@@ -11,33 +11,20 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from filmmaker.cli_cache import cache_app
+from filmmaker.cli_common import _check_cast, _fail, _load, _parse_cast, _warn, err, out
 from filmmaker.cli_provenance import inspect
 from filmmaker.cli_songs import credits, lyrics
-from filmmaker.errors import FilmmakerError, ScreenplayError
+from filmmaker.errors import FilmmakerError
 from filmmaker.places import say_target
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Make a film from a YAML screenplay: voices, pictures, score, subtitles.")
-out = Console(soft_wrap=True)  # messages stay one line each, greppable
-err = Console(stderr=True, soft_wrap=True)
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
-
-
-def _fail(exc: FilmmakerError) -> None:
-    if isinstance(exc, ScreenplayError):
-        for problem in exc.problems:
-            err.print(str(problem), style="red", markup=False, highlight=False)
-        n = len(exc.problems)
-        err.print(f"{n} problem{'s' if n != 1 else ''}; nothing was built.", style="bold red")
-    else:
-        err.print(f"error: {exc}", style="red", markup=False, highlight=False)
-    raise typer.Exit(2)
 
 
 def _jobs_option():
@@ -116,34 +103,6 @@ def _interruptible():
     except KeyboardInterrupt:
         err.print("interrupted: finished work is kept in the cache; build again to resume", style="yellow")
         raise typer.Exit(130) from None
-
-
-def _warn(message: str) -> None:
-    err.print(Text("warning: ", style="yellow") + Text(message))
-
-
-def _load(path: Path):
-    from filmmaker.screenplay import load_screenplay
-
-    return load_screenplay(path)
-
-
-def _parse_cast(pairs: list[str]) -> dict[str, str]:
-    cast = {}
-    for pair in pairs or []:
-        role, sep, actor = pair.partition("=")
-        if not sep or not role or not actor:
-            raise FilmmakerError(f"--cast {pair!r}: write it as ROLE=ACTOR, e.g. --cast COMMANDER=lav")
-        cast[role] = actor
-    return cast
-
-
-def _check_cast(sp, cast: dict[str, str]) -> None:
-    for role, actor in cast.items():
-        if role not in sp.cast:
-            raise FilmmakerError(f"--cast: no role {role!r} in {sp.path.name}; roles: {', '.join(sorted(sp.cast))}")
-        if actor not in sp.actors:
-            raise FilmmakerError(f"--cast: no actor {actor!r} in {sp.path.name}; actors: {', '.join(sorted(sp.actors))}")
 
 
 @app.command()

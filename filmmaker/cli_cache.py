@@ -17,7 +17,7 @@ cache_app = typer.Typer(no_args_is_help=True, help="Inspect, verify and clean a 
 @cache_app.command("ls")
 def cache_ls(project: Path = typer.Argument(Path("."), help="A project folder or one of its screenplays.")) -> None:
     """Entries and bytes per kind of artifact."""
-    from filmmaker.cli import _fail, out
+    from filmmaker.cli_common import _fail, out
 
     try:
         cache = cache_of(project)
@@ -41,7 +41,7 @@ def cache_ls(project: Path = typer.Argument(Path("."), help="A project folder or
 def cache_verify(project: Path = typer.Argument(Path("."), help="A project folder or one of its screenplays.")
                  ) -> None:
     """Re-hash every entry against its record; exit 1 when any was damaged (it is quarantined)."""
-    from filmmaker.cli import _fail, _warn, out
+    from filmmaker.cli_common import _fail, _warn, out
 
     try:
         cache = cache_of(project)
@@ -73,7 +73,7 @@ def cache_gc(
 ) -> None:
     """Remove entries that none of the given screenplays' plans (or last builds) use, once older
     than the grace period. A screenplay of the project left off the list loses its entries."""
-    from filmmaker.cli import _fail, _load, out
+    from filmmaker.cli_common import _fail, _load, out
     from filmmaker.dryrun import dry_run as plan_of
     from filmmaker.plan import plan_film
 

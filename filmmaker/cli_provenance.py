@@ -19,7 +19,7 @@ def inspect(film: Path = typer.Argument(..., help="A film (MP4) built by filmmak
     """Read a film's signed provenance: the signer, whether the file changed after signing, the
     actions and digital source types, the ingredients, and the faces and voices in each shot.
     Exit 0 when the film is as signed, 1 when it was changed after signing, 2 when unreadable."""
-    from filmmaker.cli import _fail, out
+    from filmmaker.cli_common import _fail, out
     from filmmaker.provenance import read_film
 
     try:

@@ -18,7 +18,7 @@ def lyrics(
 ) -> None:
     """Draft the lyrics of song cue CUE with its `lyrics_model`, from the scenes and shots under it,
     into a file beside the screenplay; a file the writer edited is never overwritten."""
-    from filmmaker.cli import _fail, _load, out
+    from filmmaker.cli_common import _fail, _load, out
     from filmmaker.graph.song import SongProblem, draft_for_cue
     from filmmaker.graph.sources import cue_problem
     from filmmaker.plan import plan_film
@@ -52,7 +52,7 @@ def credits(screenplay: Path = typer.Argument(..., help="The screenplay YAML fil
     """List the cast (faces and voices, and where they come from), the voices and models with their
     licences, the music, the stock media, and the components licensed for non-commercial use only."""
     from filmmaker.cache import Cache, FileHashes
-    from filmmaker.cli import _check_cast, _fail, _load, _parse_cast, out
+    from filmmaker.cli_common import _check_cast, _fail, _load, _parse_cast, out
     from filmmaker.credits import credits_text
     from filmmaker.graph.sources import resolve_sources
     from filmmaker.plan import plan_film

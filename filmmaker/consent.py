@@ -12,41 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from filmmaker.cache import atomic_write_bytes, file_sha256
 from filmmaker.errors import Problem, ScreenplayError
-from filmmaker.plan import Plan
+from filmmaker.people import uses_of
 
 PURPOSES = ("internal", "release", "audition")
 LOCK = "consent.lock"
 
 
-@dataclass(frozen=True)
-class Use:
-    """What of a person the cut uses, and one shot where (for the message)."""
-
-    actor: str
-    what: str  # face or voice
-    shot: str
-
-
-def uses_of(plan: Plan) -> list[Use]:
-    """Every face swapped into a shot and every voice cloned from a sample, once per actor and kind."""
-    from filmmaker.graph.faces import face_jobs
-
-    found: dict[tuple[str, str], Use] = {}
-    for ps in plan.shots:
-        for job in face_jobs(plan, ps):
-            found.setdefault((job.actor, "face"), Use(job.actor, "face", ps.id))
-        for pl in ps.lines:
-            if pl.actor.voice.sample is not None:  # a voice cloned from a recording of someone
-                found.setdefault((pl.actor.id, "voice"), Use(pl.actor.id, "voice", ps.id))
-    return list(found.values())
-
-
-def check_consent(plan: Plan, purpose: str, today: dt.date | None = None) -> list[str]:
+def check_consent(plan, purpose: str, today: dt.date | None = None) -> list[str]:
     """Raise ScreenplayError naming each actor, field and fix the cut may not use for `purpose`;
     else record the releases in consent.lock and return warnings."""
     today = today or dt.date.today()

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmmaker.errors import Problem
-from filmmaker.plan import Plan
 
 VOICE_LICENCES = {
     "piper": "piper (MIT); the bundled en_US-joe-medium voice: dataset CC0, packaging MIT; another voice: "
@@ -28,9 +27,9 @@ class NonCommercial:
     why: str
 
 
-def noncommercial(plan: Plan) -> list[NonCommercial]:
+def noncommercial(plan) -> list[NonCommercial]:
     """The components the cut uses whose licence forbids commercial use, known from the plan alone."""
-    from filmmaker.consent import uses_of
+    from filmmaker.people import uses_of
 
     sp, found = plan.screenplay, {}
     if sp.face_landmarks == 68 and any(use.what == "face" for use in uses_of(plan)):
@@ -52,7 +51,7 @@ def noncommercial(plan: Plan) -> list[NonCommercial]:
     return list(found.values())
 
 
-def licence_problems(plan: Plan) -> list[Problem]:
+def licence_problems(plan) -> list[Problem]:
     """A release build's refusals: each non-commercial component the screenplay did not acknowledge."""
     sp = plan.screenplay
     line, col = sp.licences_pos
@@ -62,7 +61,7 @@ def licence_problems(plan: Plan) -> list[Problem]:
             for c in noncommercial(plan) if c.name not in sp.accept_noncommercial]
 
 
-def credits_text(plan: Plan, sources: dict | None = None) -> str:
+def credits_text(plan, sources: dict | None = None) -> str:
     """The credits as plain text; `sources` (cue index -> resolved Source) adds the music's licences."""
     sp = plan.screenplay
     out = [sp.title, "", "Cast"]
@@ -100,7 +99,7 @@ def credits_text(plan: Plan, sources: dict | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def _name(plan: Plan, path: Path) -> str:
+def _name(plan, path: Path) -> str:
     try:
         return str(path.relative_to(plan.screenplay.root))
     except ValueError:

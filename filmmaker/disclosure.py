@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from filmmaker.plan import Plan, PlannedShot
 from filmmaker.screenplay.model import Picture, Shot
 
 CARDS = ("end", "open", "both", "none")
@@ -17,9 +16,9 @@ CARD_SECONDS = 5.0
 CARD_IDS = {"open": "disclosure-open", "end": "disclosure"}
 
 
-def disclosure_text(plan: Plan) -> str | None:
+def disclosure_text(plan) -> str | None:
     """The note, or None when nothing in the cut is a real person's likeness made by AI."""
-    from filmmaker.consent import uses_of
+    from filmmaker.people import uses_of
 
     sp = plan.screenplay
     roles: dict[str, list[str]] = {}
@@ -36,7 +35,7 @@ def disclosure_text(plan: Plan) -> str | None:
     return f"This film uses AI to show real people: {listed} are synthetic, made with filmmaker."
 
 
-def with_disclosure(plan: Plan) -> Plan:
+def with_disclosure(plan):
     """The plan with its disclosure card(s) added as shots, when the cut needs them."""
     where = plan.screenplay.disclosure
     text = disclosure_text(plan) if where != "none" else None
@@ -51,7 +50,8 @@ def with_disclosure(plan: Plan) -> Plan:
         while shot_id in taken:  # a writer's own shot by that name keeps it
             shot_id += "-card"
         scene = shots[0].scene if side == "open" else shots[-1].scene
-        card = PlannedShot(0, scene, Shot(shot_id, Picture("card", text), duration=CARD_SECONDS), (), True)
+        planned_shot = type(shots[0])  # plan.PlannedShot, named without importing the module that imports this
+        card = planned_shot(0, scene, Shot(shot_id, Picture("card", text), duration=CARD_SECONDS), (), True)
         shots = [card, *shots] if side == "open" else [*shots, card]
     renumbered = tuple(replace(ps, index=i, lines=tuple(replace(pl, shot_index=i) for pl in ps.lines))
                        for i, ps in enumerate(shots))

@@ -95,7 +95,7 @@ def resolve_song(plan: Plan, pc: PlannedCue, file_hash) -> SongFacts:
         module.check_folder(folder)
     except ResolveError as exc:
         raise SongProblem("song.model" if "model" in song.pos else "song.engine", str(exc)) from None
-    engine = engines.open_engine(song.engine, folder)
+    engine = open_engine(song.engine, folder)
     lyrics = _lyrics(plan, pc)
     problem = engine.lyrics_problem(lyrics)
     if problem:
@@ -106,6 +106,18 @@ def resolve_song(plan: Plan, pc: PlannedCue, file_hash) -> SongFacts:
         prime_hash = file_hash(song.prime)
     return SongFacts(song.engine, folder, engine.identity(file_hash), engine.licence, lyrics, song.lyrics_file,
                      song_seconds(plan, pc), song_bpm(song), prime_hash)
+
+
+def open_engine(engine: str, folder: Path, device: str | None = None, window: float | None = None):
+    """The engine for a checked model folder (heavy imports happen on first generation). `window`:
+    seconds an engine that makes audio window by window makes per resumable step."""
+    if engine == "ace-step":
+        from filmmaker.backends.music.acestep import AceStep
+
+        return AceStep(folder, device, window_seconds=window)
+    from filmmaker.backends.music.jukebox import Jukebox
+
+    return Jukebox(folder, device)
 
 
 def _engine_module(engine: str):
@@ -223,7 +235,7 @@ def make_batch(work, nodes: list[Node]) -> dict[str, dict]:
     """Each song, one model load per engine and folder."""
     import numpy as np
 
-    from filmmaker.backends.music.song import SongRequest, open_engine
+    from filmmaker.backends.music.song import SongRequest
     from filmmaker.backends.music.tempo import estimate_tempo
     from filmmaker.graph.score import remove_rumble
     from filmmaker.render.audio import loudness, resample

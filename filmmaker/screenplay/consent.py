@@ -16,11 +16,11 @@ Whether the cut may use them is decided by `filmmaker.consent` before any work.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from filmmaker.screenplay.model import Consent
 from filmmaker.screenplay.reader import NodeReader, position
 
 PERSONS = ("real", "fictional", "public-domain")
@@ -30,15 +30,6 @@ COVERS = ("face", "voice")
 USES = ("audition", "internal", "release")
 CONSENT_KEYS = ("release", "covers", "uses", "expires")
 RELEASE_SUFFIXES = {".pdf", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".html", ".odt", ".docx"}
-
-
-@dataclass(frozen=True)
-class Consent:
-    release: Path | None  # the signed release document
-    covers: tuple[str, ...]  # of COVERS
-    uses: tuple[str, ...]  # of USES
-    expires: dt.date | None
-    pos: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def read_person(reader: NodeReader, node: yaml.Node, field_name: str) -> str:

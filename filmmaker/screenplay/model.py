@@ -6,13 +6,11 @@ problems found later (at resolve or render time) can still point at the right pl
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from filmmaker.screenplay.consent import Consent
+from typing import Literal
 
 Pos = tuple[int, int]  # 1-based line, column
 MAX_LINE_CHARS = 4_000  # one line of dialogue: about five minutes of speech, under a minute to synthesize
@@ -43,6 +41,17 @@ class VoiceSpec:
     timbre: float | None = None  # formant shift in semitones; None = the formants move with the pitch
     sample: Path | None = None  # a recording of the person, for voice cloning (coqui XTTS)
     language: str | None = None  # for multilingual models, e.g. "en"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What a real person agreed to (screenplay/consent.py reads it; filmmaker.consent checks it)."""
+
+    release: Path | None  # the signed release document
+    covers: tuple[str, ...]  # face, voice
+    uses: tuple[str, ...]  # audition, internal, release
+    expires: dt.date | None
+    pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)

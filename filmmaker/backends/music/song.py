@@ -93,17 +93,3 @@ def step_seed(seed: int, step: str) -> int:
 
     digest = hashlib.sha256(f"{seed}:{step}".encode()).digest()
     return int.from_bytes(digest[:8], "little") % 2**63
-
-
-def open_engine(engine: str, folder: Path, device: str | None = None, window: float | None = None) -> SongEngine:
-    """The engine for a checked model folder (heavy imports happen on first generation). `window`:
-    seconds an engine that makes audio window by window makes per resumable step."""
-    if engine == "ace-step":
-        from filmmaker.backends.music.acestep import AceStep
-
-        return AceStep(folder, device, window_seconds=window)
-    if engine == "jukebox":
-        from filmmaker.backends.music.jukebox import Jukebox
-
-        return Jukebox(folder, device)
-    raise ResolveError(f"unknown song engine {engine!r}; use one of: {', '.join(ENGINES)}")

@@ -1,0 +1,54 @@
+"""What every command shares: the two consoles (stdout for results, stderr for problems), how a
+problem ends a command (exit 2, no traceback), the screenplay loader, and `--cast` pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from filmmaker.errors import FilmmakerError, ScreenplayError
+
+out = Console(soft_wrap=True)  # messages stay one line each, greppable
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(exc: FilmmakerError) -> None:
+    if isinstance(exc, ScreenplayError):
+        for problem in exc.problems:
+            err.print(str(problem), style="red", markup=False, highlight=False)
+        n = len(exc.problems)
+        err.print(f"{n} problem{'s' if n != 1 else ''}; nothing was built.", style="bold red")
+    else:
+        err.print(f"error: {exc}", style="red", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+def _warn(message: str) -> None:
+    err.print(Text("warning: ", style="yellow") + Text(message))
+
+
+def _load(path: Path):
+    from filmmaker.screenplay import load_screenplay
+
+    return load_screenplay(path)
+
+
+def _parse_cast(pairs: list[str]) -> dict[str, str]:
+    cast = {}
+    for pair in pairs or []:
+        role, sep, actor = pair.partition("=")
+        if not sep or not role or not actor:
+            raise FilmmakerError(f"--cast {pair!r}: write it as ROLE=ACTOR, e.g. --cast COMMANDER=lav")
+        cast[role] = actor
+    return cast
+
+
+def _check_cast(sp, cast: dict[str, str]) -> None:
+    for role, actor in cast.items():
+        if role not in sp.cast:
+            raise FilmmakerError(f"--cast: no role {role!r} in {sp.path.name}; roles: {', '.join(sorted(sp.cast))}")
+        if actor not in sp.actors:
+            raise FilmmakerError(f"--cast: no actor {actor!r} in {sp.path.name}; actors: {', '.join(sorted(sp.actors))}")
