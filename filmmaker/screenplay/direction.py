@@ -37,6 +37,11 @@ SYNONYMS = {
 }
 _WORD_TO_DIRECTION = {word: name for name, words in SYNONYMS.items() for word in words}
 
+# Timing directions: silence before the line (seconds), which the loader makes its `pause_before`
+# unless the line gives one. Scripts write "(beat)" everywhere; a voice cannot perform it otherwise.
+BEATS = {"beat": 0.6, "a beat": 0.6, "pause": 0.8, "a pause": 0.8, "a moment": 0.8, "after a moment": 0.8,
+         "long pause": 1.5, "a long pause": 1.5, "long beat": 1.5, "a long beat": 1.5}
+
 ELLIPSIS_PAUSE = 0.55  # seconds of silence for "..." or "…"
 DASH_PAUSE = 0.3  # for an em dash "—" or a spaced " -- "
 _PAUSE_MARK = re.compile(r"(\.\.\.+|…|—|\s--\s)")
@@ -48,9 +53,8 @@ def parse_parenthetical(text: str | None) -> tuple[Direction, list[str]]:
         return Direction(), []
     combined = Direction()
     unknown = []
-    for part in re.split(r"[,;/]|\band\b", text.lower()):
-        part = part.strip(" ().!")
-        if not part:
+    for part in _parts(text):
+        if part in BEATS:  # timing, not delivery: the line's pause_before (screenplay/load.py)
             continue
         name = _WORD_TO_DIRECTION.get(part)
         if name is None:
@@ -60,6 +64,15 @@ def parse_parenthetical(text: str | None) -> tuple[Direction, list[str]]:
         combined = Direction(combined.gain_db + d.gain_db, combined.rate * d.rate,
                              combined.pitch + d.pitch, combined.whisper or d.whisper)
     return combined, unknown
+
+
+def beat_seconds(text: str | None) -> float:
+    """Silence a parenthetical asks for before its line: (beat), (pause), (long pause)."""
+    return max((BEATS.get(part, 0.0) for part in _parts(text or "")), default=0.0)
+
+
+def _parts(text: str) -> list[str]:
+    return [part for part in (p.strip(" ().!") for p in re.split(r"[,;/]|\band\b", text.lower())) if part]
 
 
 def split_pauses(text: str) -> list[tuple[str, float]]:

@@ -17,6 +17,7 @@ import yaml
 
 from filmmaker.errors import Problem, ScreenplayError
 from filmmaker.screenplay.consent import read_consent, read_disclosure, read_licences, read_person, read_provenance
+from filmmaker.screenplay.direction import beat_seconds
 from filmmaker.screenplay.model import (
     ANCHORS,
     CAMERA_MOVES,
@@ -48,6 +49,13 @@ from filmmaker.screenplay.model import (
     VoiceSpec,
 )
 from filmmaker.screenplay.reader import NodeReader, describe, did_you_mean, fmt, is_null, position, scalar_number
+from filmmaker.screenplay.scripted import (
+    read_fade_out,
+    read_notes,
+    read_scene_number,
+    read_title_page,
+    read_transition,
+)
 from filmmaker.screenplay.song import read_song
 from filmmaker.screenplay.yamlsafe import compose_yaml
 
@@ -73,6 +81,11 @@ def load_screenplay(path: str | os.PathLike) -> Screenplay:
     return _Reader(path).screenplay(compose_yaml(path))
 
 
+def screenplay_from_nodes(root: yaml.Node, path: str | os.PathLike) -> Screenplay:
+    """Validate a screenplay already composed into YAML nodes (a script's, filmmaker.script)."""
+    return _Reader(Path(path).absolute()).screenplay(root)
+
+
 def parse_screenplay(text: str, path: str | os.PathLike) -> Screenplay:
     """Validate screenplay `text` as if it were the file at `path` (paths resolve against it)."""
     path = Path(path).absolute()
@@ -82,7 +95,8 @@ def parse_screenplay(text: str, path: str | os.PathLike) -> Screenplay:
 class _Reader(NodeReader):
     def screenplay(self, root: yaml.Node) -> Screenplay:
         top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap",
-                                       "imagery", "music", "mix", "executor", "disclosure", "licences", "provenance"),
+                                       "imagery", "music", "mix", "executor", "disclosure", "licences", "provenance",
+                                       "title_page"),
                            required=("title", "scenes"))
         title = self.text(top["title"], "title", "Untitled") if "title" in top else "Untitled"
         fmt = self.format(top["format"]) if "format" in top else Format()
@@ -104,9 +118,10 @@ class _Reader(NodeReader):
         accepted, licences_pos = read_licences(self, top["licences"]) if "licences" in top else ((), (1, 1))
         disclosure, disclosure_pos = read_disclosure(self, top["disclosure"]) if "disclosure" in top \
             else ("end", (1, 1))
+        title_page = read_title_page(self, top["title_page"]) if "title_page" in top else ()
         if self.problems:
             raise ScreenplayError(self.problems)
-        return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks, imagery,
+        return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks, imagery, title_page=title_page,
                           music_library=library, mix=mix, ray_gpus=gpus, disclosure=disclosure,
                           disclosure_pos=disclosure_pos, accept_noncommercial=accepted, licences_pos=licences_pos,
                           provenance_cert=cert, provenance_key=key)
@@ -208,7 +223,7 @@ class _Reader(NodeReader):
             self.fail(node, "scenes", "a film needs at least one scene")
         for si, scene_node in enumerate(items):
             field = f"scenes[{si}]"
-            m = self.mapping(scene_node, field, ("id", "heading", "shots"), required=("heading", "shots"))
+            m = self.mapping(scene_node, field, ("id", "heading", "number", "shots"), required=("heading", "shots"))
             scene_id = (self.identifier(m["id"], f"{field}.id") if "id" in m else None) or f"s{si + 1}"
             if scene_id in scene_ids:
                 self.fail(m.get("id", scene_node), f"{field}.id", f"duplicate scene id {scene_id!r}")
@@ -229,16 +244,25 @@ class _Reader(NodeReader):
                 else:
                     shot_ids[shot.id] = f"{field}.shots[{hi}]"
                 shots.append(shot)
-            scenes.append(Scene(scene_id, heading, tuple(shots), pos={"": position(scene_node)}))
+            number = read_scene_number(self, m["number"], f"{field}.number") if "number" in m else None
+            scenes.append(Scene(scene_id, heading, tuple(shots), number, pos={"": position(scene_node)}))
         return tuple(scenes)
 
     def shot(self, node: yaml.Node, field: str, default_id: str, cast: dict[str, str]) -> Shot:
-        m = self.mapping(node, field, ("id", "picture", "camera", "lines", "duration", "transition", "faces"),
-                         required=("picture",))
+        m = self.mapping(node, field, ("id", "description", "picture", "camera", "lines", "duration", "transition",
+                                       "fade_out", "faces", "notes"))
         pos = {key: position(value) for key, value in m.items()}
         pos[""] = position(node)
         shot_id = (self.identifier(m["id"], f"{field}.id") if "id" in m else None) or default_id
-        picture = self.picture(m["picture"], f"{field}.picture") if "picture" in m else Picture("card", "")
+        description = self.text(m["description"], f"{field}.description") if "description" in m else None
+        if "picture" in m:
+            picture = self.picture(m["picture"], f"{field}.picture")
+        elif description:  # what the shot shows, in words, is its prompt until a picture is chosen
+            picture = Picture("prompt", description, pos={"prompt": pos["description"]})
+        else:
+            if isinstance(node, yaml.MappingNode):
+                self.fail(node, field, "missing required key 'picture' (or a `description` to picture)")
+            picture = Picture("card", "")
         camera = self.choice(m["camera"], f"{field}.camera", CAMERA_MOVES, "static") if "camera" in m else "static"
         lines = tuple(self.line(n, f"{field}.lines[{i}]", cast)
                       for i, n in enumerate(self.sequence(m["lines"], f"{field}.lines"))) if "lines" in m else ()
@@ -254,9 +278,13 @@ class _Reader(NodeReader):
                 if duration > MAX_SECONDS:
                     self.fail(d, f"{field}.duration", f"{fmt(duration)} s is longer than an hour; "
                               "split the shot")
-        transition = self.transition(m["transition"], f"{field}.transition") if "transition" in m else Transition()
+        transition = read_transition(self, m["transition"], f"{field}.transition") if "transition" in m \
+            else Transition()
+        fade_out = read_fade_out(self, m["fade_out"], f"{field}.fade_out") if "fade_out" in m else None
         faces = self.faces(m["faces"], f"{field}.faces", cast, picture) if "faces" in m else ()
-        return Shot(shot_id, picture, camera, lines, duration, transition, faces, pos=pos)
+        notes = read_notes(self, m["notes"], f"{field}.notes") if "notes" in m else ()
+        return Shot(shot_id, picture, camera, lines, duration, transition, faces, description, notes, fade_out,
+                    pos=pos)
 
     def faces(self, node: yaml.Node, field: str, cast: dict[str, str], picture: Picture) -> tuple[FaceCasting, ...]:
         if picture.kind == "card":
@@ -384,8 +412,8 @@ class _Reader(NodeReader):
         return dims[0], dims[1]
 
     def line(self, node: yaml.Node, field: str, cast: dict[str, str]) -> Line:
-        m = self.mapping(node, field, ("speaker", "text", "parenthetical", "pause_before", "pause_after"),
-                         required=("speaker", "text"))
+        m = self.mapping(node, field, ("speaker", "text", "parenthetical", "pause_before", "pause_after",
+                                       "extension", "overlap", "sung"), required=("speaker", "text"))
         pos = {key: position(value) for key, value in m.items()}
         speaker = self.text(m["speaker"], f"{field}.speaker") if "speaker" in m else ""
         if speaker and speaker not in cast:
@@ -399,17 +427,11 @@ class _Reader(NodeReader):
             parenthetical = self.text(m["parenthetical"], f"{field}.parenthetical").strip("() ") or None
         pauses = {name: self.number(m[name], f"{field}.{name}", 0.0, low=0, high=10) if name in m else 0.0
                   for name in ("pause_before", "pause_after")}
-        return Line(speaker, text, parenthetical, pos=pos, **pauses)
-
-    def transition(self, node: yaml.Node, field: str) -> Transition:
-        if isinstance(node, yaml.ScalarNode):
-            value = self.choice(node, field, ("cut", "crossfade"), "cut")
-            return Transition("crossfade", 1.0) if value == "crossfade" else Transition()
-        m = self.mapping(node, field, ("crossfade",), required=("crossfade",))
-        if "crossfade" not in m:
-            return Transition()
-        seconds = self.number(m["crossfade"], f"{field}.crossfade", 1.0, low=0.04, high=10)
-        return Transition("crossfade", seconds)
+        if "pause_before" not in m:  # "(beat)": a script's pause, taken unless the line sets its own
+            pauses["pause_before"] = beat_seconds(parenthetical)
+        extension = self.text(m["extension"], f"{field}.extension", limit=60) or None if "extension" in m else None
+        flags = {name: self.boolean(m[name], f"{field}.{name}", False) for name in ("overlap", "sung") if name in m}
+        return Line(speaker, text, parenthetical, pos=pos, extension=extension, **pauses, **flags)
 
     def score(self, node: yaml.Node, scenes: tuple[Scene, ...], moods: tuple[str, ...]) -> tuple[Cue, ...]:
         shot_index = {shot.id: i for i, shot in enumerate(s for scene in scenes for s in scene.shots)}

@@ -72,7 +72,15 @@ class Line:
     parenthetical: str | None = None
     pause_before: float = 0.0  # seconds of held silence before the line, beyond the usual gap
     pause_after: float = 0.0
+    extension: str | None = None  # the script's cue extension as written: "(V.O.)", "(O.S.)"
+    overlap: bool = False  # starts with the line before it (a script's dual dialogue)
+    sung: bool = False  # sung words (a script's lyrics): shown with music marks, meant for a song cue
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def narration(self) -> bool:
+        """A voice-over: heard over the picture, not spoken in it."""
+        return bool(self.extension) and "V.O." in self.extension.upper()
 
 
 @dataclass(frozen=True)
@@ -132,10 +140,17 @@ class ImageryOverrides:
     negative: str | None = None
 
 
+TRANSITION_KINDS = ("cut", "crossfade", "fade")
+
+
 @dataclass(frozen=True)
 class Transition:
-    kind: Literal["cut", "crossfade"] = "cut"
+    """How a shot begins: a cut, a crossfade from the shot before, or a fade through black (on the
+    first shot, a fade in from black)."""
+
+    kind: Literal["cut", "crossfade", "fade"] = "cut"
     seconds: float = 0.0
+    label: str | None = None  # the script's own words for it ("SMASH CUT TO:"), given back on export
 
 
 FACE_HINTS = ("auto", "left", "right", "largest")
@@ -160,6 +175,9 @@ class Shot:
     duration: float | None = None  # None = auto
     transition: Transition = Transition()
     faces: tuple[FaceCasting, ...] = ()
+    description: str | None = None  # what the shot shows, in words (a script's action); a prompt without a picture
+    notes: tuple[str, ...] = ()  # the writer's notes; they change nothing in the cut
+    fade_out: Transition | None = None  # kind "fade": the shot fades to black at its end (a script's FADE OUT.)
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
@@ -168,6 +186,7 @@ class Scene:
     id: str
     heading: str
     shots: tuple[Shot, ...]
+    number: str | None = None  # the script's scene number ("12A")
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
@@ -263,6 +282,7 @@ class Screenplay:
     provenance_cert: Path | None = None  # `provenance: {cert, key}`: the user's signing chain (PEM) ...
     provenance_key: Path | None = None  # ... and its private key; None: the project's own key
     licences_pos: Pos = (1, 1)
+    title_page: tuple[tuple[str, str], ...] = ()  # a script's title page: an opening title card when given
 
     @property
     def slug(self) -> str:

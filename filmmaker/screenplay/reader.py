@@ -43,7 +43,13 @@ class NodeReader:
 
     def fail(self, node: yaml.Node, field: str, message: str) -> None:
         line, col = position(node)
-        self.problems.append(Problem(self.path, line, col, field, message))
+        self.problems.append(Problem(self.file_of(node), line, col, field, message))
+
+    def file_of(self, node: yaml.Node) -> Path:
+        """The file a node was read from: a script's screenplay is its nodes and its sidecar's
+        (filmmaker.script.sidecar), each marked with its own file's path."""
+        name = node.start_mark.name
+        return Path(name) if isinstance(name, str) and name.startswith("/") else self.path
 
     # -- typed readers: each returns a usable value even after reporting a problem ---------
 

@@ -335,3 +335,17 @@ def test_unspeakable_text_is_a_short_silence(engine, text):
     assert audio.dtype == np.float32 and audio.ndim == 1
     assert 0 < seconds(audio) <= 0.5, f"{seconds(audio):.2f} s for {text!r}"
     assert np.abs(audio).max() < 1e-3
+
+
+def test_a_beat_is_silence_before_the_line_not_a_delivery(tmp_path):
+    from filmmaker.screenplay import parse_screenplay
+    from filmmaker.screenplay.direction import beat_seconds
+
+    assert parse_parenthetical("beat") == (Direction(), [])
+    assert beat_seconds("softly, long pause") == 1.5 and beat_seconds("to Maya") == 0.0
+    sp = parse_screenplay("title: T\nactors: {a: {voice: {}}}\ncast: {X: a}\nscenes:\n  - heading: H\n"
+                          "    shots:\n      - picture: {card: c}\n        lines:\n"
+                          "          - {speaker: X, text: One., parenthetical: beat}\n"
+                          "          - {speaker: X, text: Two., parenthetical: beat, pause_before: 0.2}\n",
+                          tmp_path / "film.yaml")
+    assert [line.pause_before for line in sp.scenes[0].shots[0].lines] == [0.6, 0.2]
