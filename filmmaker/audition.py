@@ -57,13 +57,15 @@ def role_shots(sp: Screenplay, role: str, scene: str | None = None, shots: list[
 
 
 def audition_screenplay(sp: Screenplay, shot_ids: list[str]) -> Screenplay:
-    """The screenplay cut down to those shots, played as straight cuts, without score."""
+    """The screenplay cut down to those shots, played as straight cuts (no fades), without score or
+    title card."""
     scenes = []
     for sc in sp.scenes:
-        kept = tuple(dataclasses.replace(shot, transition=Transition()) for shot in sc.shots if shot.id in shot_ids)
+        kept = tuple(dataclasses.replace(shot, transition=Transition(), fade_out=None)
+                     for shot in sc.shots if shot.id in shot_ids)
         if kept:
             scenes.append(dataclasses.replace(sc, shots=kept))
-    return dataclasses.replace(sp, scenes=tuple(scenes), score=())
+    return dataclasses.replace(sp, scenes=tuple(scenes), score=(), title_page=())
 
 
 def audition(sp: Screenplay, role: str, actors: list[str], outdir: Path, *, scene: str | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from filmmaker.cards import card_id, insert_cards
 from filmmaker.screenplay.model import Picture, Shot
 
 CARDS = ("end", "open", "both", "none")
@@ -42,19 +43,6 @@ def with_disclosure(plan):
     if text is None:
         return plan
     taken = {ps.id for ps in plan.shots}
-    shots = list(plan.shots)
-    for side in ("open", "end"):
-        if where not in (side, "both"):
-            continue
-        shot_id = CARD_IDS[side]
-        while shot_id in taken:  # a writer's own shot by that name keeps it
-            shot_id += "-card"
-        scene = shots[0].scene if side == "open" else shots[-1].scene
-        planned_shot = type(shots[0])  # plan.PlannedShot, named without importing the module that imports this
-        card = planned_shot(0, scene, Shot(shot_id, Picture("card", text), duration=CARD_SECONDS), (), True)
-        shots = [card, *shots] if side == "open" else [*shots, card]
-    renumbered = tuple(replace(ps, index=i, lines=tuple(replace(pl, shot_index=i) for pl in ps.lines))
-                       for i, ps in enumerate(shots))
-    index_of = {ps.id: ps.index for ps in renumbered}
-    cues = tuple(replace(pc, first=index_of[pc.cue.start_shot], last=index_of[pc.cue.end_shot]) for pc in plan.cues)
-    return replace(plan, shots=renumbered, cues=cues, disclosure=text)
+    cards = {side: [(Shot(card_id(CARD_IDS[side], taken), Picture("card", text), duration=CARD_SECONDS), True)]
+             if where in (side, "both") else [] for side in ("open", "end")}
+    return replace(insert_cards(plan, front=cards["open"], back=cards["end"]), disclosure=text)

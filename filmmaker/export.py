@@ -5,13 +5,17 @@ Formats, one function each in OpenTimelineIO's adapter style (object in, text ou
 CMX 3600 EDL (otio-cmx3600-adapter), native .otio, FCP 7 XML (otio-fcp-adapter), SRT, WebVTT.
 A format that cannot carry the film (an EDL at 15 fps) raises ExportError; the build skips it
 with a warning, an explicit `filmmaker export --format` of it fails.
+
+A fade through black between shots is a centred dissolve marked `kind: fade` on the timeline: the
+.otio keeps that mark, the FCP XML makes it FCP's own Dip to Color Dissolve (black), and the EDL,
+which has no dip in one event, writes a dissolve with a comment saying so (and a warning).
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,22 +63,27 @@ class Subtitle:
     start: float  # seconds in the film
     end: float
     speaker: str
-    text: str  # with the parenthetical, if any, in front
+    text: str  # with the parenthetical, if any, in front; sung words between music notes
+    italic: bool = False  # a voice-over (V.O.): in italics, as subtitles show a voice not in the picture
 
 
 def subtitle_cues(plan: Plan, timing: Timing, line_seconds: dict[str, float]) -> list[Subtitle]:
-    """One cue per line in film order; each stays up a little past its line."""
-    cues = []
+    """One cue per line in film order; each stays up a little past its line. Lines spoken at once
+    (`overlap`) are on screen together, each its own cue."""
+    cues, together = [], []  # together[i]: the first cue of the lines cue i is spoken with
     for ps in plan.shots:
         shot_start = timing.seconds(timing.starts[ps.index])
         for pl in ps.lines:
             start = shot_start + timing.line_starts[pl.id]
             end = start + line_seconds[pl.id] + 0.25
             note = f"({pl.line.parenthetical}) " if pl.line.parenthetical else ""
-            cues.append(Subtitle(start, end, pl.line.speaker, f"{note}{pl.line.text}"))
-    for i in range(len(cues) - 1):  # never overlap the next line
-        cue = cues[i]
-        cues[i] = Subtitle(cue.start, min(cue.end, cues[i + 1].start - 0.04), cue.speaker, cue.text)
+            words = f"♪ {pl.line.text} ♪" if pl.line.sung else pl.line.text
+            together.append(together[-1] if pl.index and pl.line.overlap else len(cues))
+            cues.append(Subtitle(start, end, pl.line.speaker, f"{note}{words}", pl.line.narration))
+    for i, cue in enumerate(cues):  # never overlap the next line, only the ones spoken with it
+        nxt = next((j for j in range(i + 1, len(cues)) if together[j] != together[i]), None)
+        if nxt is not None:
+            cues[i] = replace(cue, end=min(cue.end, cues[nxt].start - 0.04))
     if plan.disclosure:  # the disclosure's note is the last cue: over the end card, or the film's last seconds
         end = timing.total_seconds
         last = plan.shots[-1]
@@ -92,17 +101,23 @@ def _clock(seconds: float, decimal: str) -> str:
 
 
 def to_srt(cues: list[Subtitle]) -> str:
-    """SubRip: the speaker's name as a prefix."""
+    """SubRip: the speaker's name as a prefix; a voice-over in italics."""
     blocks = [f"{i}\n{_clock(c.start, ',')} --> {_clock(c.end, ',')}\n"
-              f"{_wrap(f'{c.speaker}: {c.text}' if c.speaker else c.text)}\n" for i, c in enumerate(cues, 1)]
+              f"{_italic(_wrap(f'{c.speaker}: {c.text}' if c.speaker else c.text), c.italic)}\n"
+              for i, c in enumerate(cues, 1)]
     return "\n".join(blocks)
 
 
+def _italic(text: str, italic: bool) -> str:
+    return f"<i>{text}</i>" if italic else text
+
+
 def to_vtt(cues: list[Subtitle]) -> str:
-    """WebVTT: the speaker in a voice tag, which players show or style as they choose."""
+    """WebVTT: the speaker in a voice tag, which players show or style as they choose; a
+    voice-over in italics."""
     blocks = ["WEBVTT\n"]
     for i, c in enumerate(cues, 1):
-        text = _wrap(c.text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = _italic(_wrap(c.text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), c.italic)
         speaker = c.speaker.replace(">", "")
         voice = f"<v {speaker}>" if speaker else ""
         blocks.append(f"{i}\n{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n{voice}{text}\n")
@@ -174,7 +189,42 @@ def to_edl(timeline: otio.schema.Timeline) -> tuple[str, list[str]]:
     text = re.sub(r"^(\d{3}  .{8} .{6})D (\d{3})    ", r"\1D    \2 ", text, flags=re.M)
     fcm = "FCM: DROP FRAME" if is_drop_frame(fps) else "FCM: NON-DROP FRAME"
     title_line, _, events = text.partition("\n\n")
+    events, dips = _mark_dips(events, _dissolve_kinds(copy))
+    if dips:
+        warnings.append(f"EDL: the fades through black ({', '.join(dips)}) are written as dissolves with the comment "
+                        f"'{DIP_COMMENT}': CMX 3600 has no dip to black in one event; the .otio and FCP XML hold them")
     return f"{title_line}\n{fcm}\n\n{events}", warnings
+
+
+DIP_COMMENT = "* EFFECT NAME: DIP TO BLACK"
+_DISSOLVE_EVENT = re.compile(r"^\d{3}  .{8} .{6}D    \d{3} ")
+# FCP 7's own dip: a centred transition through a colour, black unless told otherwise
+FCP_DIP = {"name": "Dip to Color Dissolve", "effectid": "Dip to Color Dissolve", "effectcategory": "Dissolve",
+           "effecttype": "transition", "mediatype": "video"}
+
+
+def _dissolve_kinds(timeline: otio.schema.Timeline) -> list[tuple[str, bool]]:
+    """Each dissolve on the picture track in order: its name ("a>b") and whether it is a fade through black."""
+    import opentimelineio as otio
+
+    return [(item.name, item.metadata.get("filmmaker", {}).get("kind") == "fade")
+            for item in timeline.video_tracks()[0] if isinstance(item, otio.schema.Transition)]
+
+
+def _mark_dips(events: str, kinds: list[tuple[str, bool]]) -> tuple[str, list[str]]:
+    """The EDL's events with a comment under each dissolve that is a fade through black (the k-th
+    dissolve event is the track's k-th transition), and those fades' names."""
+    dips = [name for name, dip in kinds if dip]
+    if not dips:
+        return events, []
+    out, k = [], 0
+    for line in events.split("\n"):
+        out.append(line)
+        if _DISSOLVE_EVENT.match(line):
+            if k < len(kinds) and kinds[k][1]:
+                out.append(DIP_COMMENT)
+            k += 1
+    return "\n".join(out), dips
 
 
 def to_otio(timeline: otio.schema.Timeline) -> str:
@@ -194,6 +244,9 @@ def to_fcp7xml(timeline: otio.schema.Timeline, folder: Path) -> str:
         ref = clip.media_reference
         if isinstance(ref, otio.schema.ExternalReference):
             ref.target_url = (folder / ref.target_url).resolve().as_uri()
+    for item in copy.video_tracks()[0]:  # a fade through black as FCP's dip, not its default cross dissolve
+        if isinstance(item, otio.schema.Transition) and item.metadata.get("filmmaker", {}).get("kind") == "fade":
+            item.metadata["fcp_xml"] = {"effect": dict(FCP_DIP)}
     return otio.adapters.write_to_string(copy, "fcp_xml")
 
 

@@ -3,7 +3,9 @@
 Timing works in whole frames so that segments, subtitles, the mix and every export agree
 exactly. A crossfade of X frames between shots A and B is centred on the cut: it takes
 X // 2 frames from the end of A and the rest from the start of B, so the film's length is
-always the sum of its shots' lengths.
+always the sum of its shots' lengths. A fade through black between two shots is laid out the
+same way (A goes down to black over its X // 2, B comes up over the rest); a fade on the first
+shot, and a shot's `fade_out`, darken the shot's own frames and take nothing from a neighbour.
 """
 
 from __future__ import annotations
@@ -83,9 +85,11 @@ def plan_film(screenplay: Screenplay, *, preview: bool = False, cast: dict[str, 
     index_of = {s.id: s.index for s in shots}
     cues = tuple(PlannedCue(i, cue, index_of[cue.start_shot], index_of[cue.end_shot])
                  for i, cue in enumerate(screenplay.score))
-    from filmmaker.disclosure import with_disclosure  # it reads the plan it extends
+    from filmmaker.cards import with_title_page  # they read the plan they extend
+    from filmmaker.disclosure import with_disclosure
 
-    return with_disclosure(Plan(screenplay, fmt, tuple(shots), cues, preview))
+    # the title card goes in last, so it opens the film even before an opening disclosure card
+    return with_title_page(with_disclosure(Plan(screenplay, fmt, tuple(shots), cues, preview)))
 
 
 def _even(value: float) -> int:
@@ -120,7 +124,7 @@ class Timing(ShotSpans):
     frames: tuple[int, ...]  # per shot
     starts: tuple[int, ...]  # first frame of each shot in the film
     line_starts: dict[str, float]  # PlannedLine.id -> seconds from the start of its shot
-    fade_in: tuple[int, ...]  # per shot: frames of the dissolve from the previous shot (0 = cut)
+    fade_in: tuple[int, ...]  # per shot: frames of the dissolve (or dip to black) from the previous shot; 0: a cut
 
     @property
     def total_frames(self) -> int:
@@ -134,23 +138,42 @@ class Timing(ShotSpans):
         return float(frames / self.fps)
 
 def crossfade_frames(ps: PlannedShot, fps: Fraction) -> int:
-    """Frames of the dissolve into the shot (0: a cut; the first shot has nothing to dissolve from)."""
+    """Frames of the dissolve into the shot, a crossfade or a fade through black (0: a cut; the
+    first shot has nothing to dissolve from)."""
     transition = ps.shot.transition
-    if ps.index == 0 or transition.kind != "crossfade":
+    if ps.index == 0 or transition.kind not in ("crossfade", "fade"):
         return 0
     return round(transition.seconds * fps)
+
+
+def fade_in_frames(ps: PlannedShot, fps: Fraction) -> int:
+    """Frames the first shot takes to come up from black (its `fade` transition); 0 for any other."""
+    transition = ps.shot.transition
+    return round(transition.seconds * fps) if ps.index == 0 and transition.kind == "fade" else 0
+
+
+def fade_out_frames(ps: PlannedShot, fps: Fraction) -> int:
+    """Frames at the shot's end that go down to black (its `fade_out`)."""
+    return round(ps.shot.fade_out.seconds * fps) if ps.shot.fade_out is not None else 0
 
 
 def layout_shot(ps: PlannedShot, line_seconds: dict[str, float], footage_seconds: dict[int, float],
                 fps: Fraction) -> tuple[int, dict[str, float], float | None]:
     """A shot's length in frames and where its lines start (seconds into it), from its own lines'
-    lengths alone; and, when a set `duration` is too short for them, the seconds they need."""
-    t = LEAD_IN
+    lengths alone; and, when a set `duration` is too short for them, the seconds they need.
+
+    A line that `overlap`s starts where the line before it started (plus its own pause_before):
+    two voices at once; the next line waits for the later of them to end. On a shot's first line
+    it has nothing to overlap and is ignored."""
+    t = LEAD_IN  # where the next line may start, before its own pause
     line_starts = {}
-    for pl in ps.lines:
-        t += pl.line.pause_before
-        line_starts[pl.id] = t
-        t += line_seconds[pl.id] + pl.line.pause_after + GAP
+    previous = LEAD_IN
+    for n, pl in enumerate(ps.lines):
+        overlapping = n > 0 and pl.line.overlap
+        start = (previous if overlapping else t) + pl.line.pause_before
+        line_starts[pl.id] = previous = start
+        after = start + line_seconds[pl.id] + pl.line.pause_after + GAP  # summed as before: same floats
+        t = max(t, after) if overlapping else after
     needed = t - GAP + TAIL if ps.lines else 0.0
     duration, short = ps.shot.duration, None
     if duration is None:
@@ -180,7 +203,11 @@ def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[
         line_starts.update(starts)
         if ps.index == 0 and ps.shot.transition.kind == "crossfade" and round(ps.shot.transition.seconds * fps):
             problems.append(shot_problem(plan, ps, "transition", "the first shot has nothing to crossfade "
-                                         "from; remove its transition"))
+                                         "from; remove its transition (or make it `fade`: a fade in from black)"))
+        if fade_in_frames(ps, fps) + fade_out_frames(ps, fps) > count:
+            field = "fade_out" if ps.shot.fade_out is not None else "transition"
+            problems.append(shot_problem(plan, ps, field, "the fades in and out of this shot are longer than the "
+                                         f"shot ({float(count / fps):.2f} s); shorten them"))
         fade_in.append(crossfade_frames(ps, fps))
     starts = [0]
     for n in frames[:-1]:
@@ -189,7 +216,11 @@ def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[
     for ps in plan.shots:
         first, end = timing.body(ps.index)
         if end - first < 1:
-            problems.append(shot_problem(plan, ps, "transition", "the crossfades into and out of this shot "
+            nxt = plan.shots[ps.index + 1] if ps.index + 1 < len(plan.shots) else None
+            kinds = {p.shot.transition.kind for p in (ps, nxt) if p is not None}
+            what = "crossfades" if "fade" not in kinds else "fades" if "crossfade" not in kinds \
+                else "crossfades and fades"
+            problems.append(shot_problem(plan, ps, "transition", f"the {what} into and out of this shot "
                                          f"are longer than the shot ({float(frames[ps.index] / fps):.2f} s); "
                                          "shorten them"))
     if problems:
@@ -200,6 +231,8 @@ def time_film(plan: Plan, line_seconds: dict[str, float], footage_seconds: dict[
 def shot_problem(plan: Plan, ps: PlannedShot, field: str, message: str) -> Problem:
     """A problem positioned at a shot's field (or the shot itself), named as the loader names it."""
     line, col = ps.shot.pos.get(field, ps.shot.pos.get("", (1, 1)))
+    if ps.shot not in ps.scene.shots:  # a card the plan added (title page, disclosure): no place in the file
+        return Problem(plan.screenplay.path, line, col, f"{ps.id}.{field}", message)
     scene_index = plan.screenplay.scenes.index(ps.scene)
     shot_index = ps.scene.shots.index(ps.shot)
     return Problem(plan.screenplay.path, line, col,

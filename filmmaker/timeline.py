@@ -2,9 +2,12 @@
 
 V1 holds a clip per shot, named by the shot id, over the shot's media file (`media/<REEL>.mp4`,
 with handles where a dissolve needs frames beyond the shot) and a centred SMPTE dissolve wherever
-the screenplay crossfades; A1 a clip per spoken line over the dialogue stem; A2 a clip per score
-cue over the music stem; a marker on the stack at each scene's first frame. Times are in frames
-at the screenplay's rate; record timecode starts at 01:00:00:00 unless the caller says otherwise.
+the screenplay crossfades; a fade through black is such a dissolve too, marked `kind: fade` in
+its metadata (each export says it in its own way, export.py). A first shot's fade in and a
+`fade_out` are in the shot's frames, so in its media; its clip's metadata says so. A1 holds a clip
+per spoken line over the dialogue stem (lines spoken at once share one); A2 a clip per score cue
+over the music stem; a marker on the stack at each scene's first frame. Times are in frames at the
+screenplay's rate; record timecode starts at 01:00:00:00 unless the caller says otherwise.
 
 Reel names (CMX 3600: at most 8 characters, here A-Z 0-9 _) are derived from the shot id alone,
 so they survive recasting, reordering and adding shots.
@@ -22,7 +25,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from filmmaker.errors import FilmmakerError
-from filmmaker.plan import Plan, ShotSpans, Timing
+from filmmaker.plan import Plan, ShotSpans, Timing, fade_in_frames, fade_out_frames
 
 if TYPE_CHECKING:
     import opentimelineio as otio
@@ -152,7 +155,7 @@ def build_timeline(plan: Plan, timing: Timing, line_seconds: dict[str, float], s
             video.append(otio.schema.Transition(
                 name=f"{previous.id}>{ps.id}", transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
                 in_offset=otio.opentime.RationalTime(take_a, rate),
-                out_offset=otio.opentime.RationalTime(take_b, rate)))
+                out_offset=otio.opentime.RationalTime(take_b, rate), metadata=_transition_metadata(ps)))
         head, tail = handles(timing, i)
         media = otio.schema.ExternalReference(target_url=f"media/{info.reel}.mp4",
                                               available_range=span(0, head + timing.frames[i] + tail))
@@ -171,14 +174,35 @@ def build_timeline(plan: Plan, timing: Timing, line_seconds: dict[str, float], s
     return timeline
 
 
+def _transition_metadata(ps) -> dict:
+    """What a dissolve is beyond its length: a fade through black, the script's wording. Nothing
+    for a plain crossfade, whose timeline stays as it always was."""
+    transition, meta = ps.shot.transition, {}
+    if transition.kind == "fade":
+        meta.update(kind="fade", through="black")
+    if transition.label:
+        meta.update(kind=transition.kind, label=transition.label)
+    return {"filmmaker": meta} if meta else {}
+
+
 def _shot_metadata(plan: Plan, ps, info: ShotInfo) -> dict:
     roles = list(dict.fromkeys([pl.line.speaker for pl in ps.lines] + [face.role for face in ps.shot.faces]))
     actors = {role: plan.screenplay.cast[role] for role in roles if role in plan.screenplay.cast}
     voices = {actor: plan.screenplay.actors[actor].voice.engine for actor in dict.fromkeys(actors.values())}
     picture = ps.shot.picture
-    return {"shot": ps.id, "scene": ps.scene.id, "heading": ps.scene.heading, "roles": roles, "actors": actors,
+    meta = {"shot": ps.id, "scene": ps.scene.id, "heading": ps.scene.heading, "roles": roles, "actors": actors,
             "voices": voices, "picture": {"kind": picture.kind, "source": str(picture.source)},
             "camera": ps.shot.camera, "seed": info.seed, "keys": dict(info.keys)}
+    # fades in the shot's own frames (its media has them: an editor adds no transition for them),
+    # and the script's wording of how it begins; only where there are such things
+    fps, transition, fade_out = plan.format.fps, ps.shot.transition, ps.shot.fade_out
+    if frames := fade_in_frames(ps, fps):
+        meta["fade_in"] = {"frames": frames, "label": transition.label}
+    elif transition.label and transition.kind == "cut":  # a dissolve's own metadata has its label
+        meta["transition"] = {"kind": transition.kind, "label": transition.label}
+    if frames := fade_out_frames(ps, fps):
+        meta["fade_out"] = {"frames": frames, "label": fade_out.label}
+    return meta
 
 
 def _scene_starts(plan: Plan) -> list[int]:
@@ -199,9 +223,17 @@ def _dialogue_track(plan: Plan, timing: Timing, line_seconds: dict[str, float], 
             first = timing.starts[ps.index] + math.floor(at * fps)
             end = timing.starts[ps.index] + math.ceil((at + line_seconds[pl.id]) * fps)
             actor = plan.screenplay.cast[pl.line.speaker]
-            placed.append((first, end, f"{pl.line.speaker}: {pl.line.text}",
-                           {"shot": ps.id, "line": pl.id, "role": pl.line.speaker, "actor": actor,
-                            "voice": plan.screenplay.actors[actor].voice.engine}))
+            name = f"{pl.line.speaker}: {pl.line.text}"
+            meta = {"shot": ps.id, "line": pl.id, "role": pl.line.speaker, "actor": actor,
+                    "voice": plan.screenplay.actors[actor].voice.engine}
+            if pl.index and pl.line.overlap:
+                # spoken at once with the line before: one clip over the stem's span of both (two
+                # clips would play that span of the stem twice)
+                first0, end0, name0, meta0 = placed[-1]
+                placed[-1] = (first0, max(end0, end), f"{name0} / {name}",
+                              {**meta0, "with": [*meta0.get("with", []), meta]})
+                continue
+            placed.append((first, end, name, meta))
     _lay(track, placed, timing.total_frames, span)
     return track
 

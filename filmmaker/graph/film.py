@@ -117,8 +117,9 @@ def film_graph(plan: Plan, resolved: Resolved, file_hash, enc, outdir: Path | No
     dissolves = ShotLayout(plan.format.fps, {}, {}, tuple(crossfade_frames(ps, plan.format.fps) for ps in plan.shots))
     for ps in plan.shots:
         head, tail = handles(dissolves, ps.index)
-        media[ps.index] = g[g.add(media_node(ps, bodies[ps.index], head, tail))] if head or tail \
-            else bodies[ps.index]
+        # a shot beside a dissolve is more than its body segment (a one-frame dissolve borrows no head)
+        media[ps.index] = g[g.add(media_node(ps, bodies[ps.index], head, tail))] \
+            if head or tail or dissolves.fade_in[ps.index] else bodies[ps.index]
     shots_info = {ps.id: {"reel": reels[ps.id], "seed": _seed(plan, ps),
                           "keys": {"segment": bodies[ps.index].key, "picture": picture_keys[ps.index],
                                    "media": media[ps.index].key}} for ps in plan.shots}
@@ -169,4 +170,10 @@ def _digest(plan: Plan) -> str:
 
     from filmmaker.cache import content_key
 
-    return content_key({"screenplay": dataclasses.asdict(plan.screenplay), "format": dataclasses.asdict(plan.format)})
+    screenplay = dataclasses.asdict(plan.screenplay)
+    for scene in screenplay["scenes"]:  # the writer's notes and words, which no export names
+        scene.pop("number", None)
+        for shot in scene["shots"]:
+            shot.pop("notes", None)
+            shot.pop("description", None)  # pictured, it is the prompt: the picture names it
+    return content_key({"screenplay": screenplay, "format": dataclasses.asdict(plan.format)})

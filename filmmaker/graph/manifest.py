@@ -48,8 +48,11 @@ def shot_inputs(work, graph, ps: PlannedShot, timing: Timing) -> dict[str, str]:
                   for pl in ps.lines],
         "face": face_key_fields(face_jobs(work.plan, ps), work.file_hash),
         "asset": asset,
+        # the transition as it was before it had a label (the script's wording changes no frame)
         "framing": [ps.shot.camera, picture.anchor, picture.start, picture.keep_audio, picture.background,
-                    picture.color, picture.motion, dataclasses.asdict(ps.shot.transition)],
+                    picture.color, picture.motion, {"kind": ps.shot.transition.kind,
+                                                    "seconds": ps.shot.transition.seconds}]
+        + ([["fade_out", ps.shot.fade_out.seconds]] if ps.shot.fade_out is not None else []),
         "timing": [timing.frames[ps.index], timing.fade_in[ps.index],
                    [timing.line_starts[pl.id] for pl in ps.lines]],
         "backend": [_versions(MAKERS), FACE_ENGINE_VERSION],

@@ -32,9 +32,11 @@ def pieces(timing, index: int, head: int, tail: int) -> list[tuple[int, int, boo
     """(first shot-local frame, frames, whether it is the body segment) in order."""
     first, end = timing.body(index)
     out = [(first, end - first, True)]
-    if head:  # the dissolve into the shot borrows `head` frames before it, and takes `first` of its own
+    # the dissolve into the shot borrows `head` frames before it and takes `first` of its own (a
+    # one-frame dissolve takes its frame from this shot alone: no head, yet that frame is the shot's)
+    if head or first:
         out.insert(0, (-head, head + first, False))
-    if tail:
+    if tail or end < timing.frames[index]:
         out.append((end, timing.frames[index] - end + tail, False))
     return out
 

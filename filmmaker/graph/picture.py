@@ -9,6 +9,7 @@ from filmmaker.graph.faces import face_jobs
 from filmmaker.graph.faces import key_fields as face_key_fields
 from filmmaker.graph.node import Node
 from filmmaker.plan import Plan, PlannedShot
+from filmmaker.render.cardlines import CARD_LINES, card_layout_lines
 
 VERSION = 1
 # 2: a still's picture is the file as loaded (and swapped): keyed by the file, not by the frame size,
@@ -34,6 +35,8 @@ def picture_key(plan: Plan, ps: PlannedShot, enc, file_hash, image: Node | None)
         fields.update(start=picture.start, keep_audio=picture.keep_audio)
     elif picture.kind == "card":
         fields.update(text=picture.source, background=picture.background, color=picture.color)
+        if card_layout_lines(picture.source) > CARD_LINES:  # set in its own lines since that layout came in
+            fields["layout"] = 2
     elif image is not None:
         fields.update(image=image.key, fit=plan.screenplay.imagery.fit,
                       faces=face_key_fields(face_jobs(plan, ps), file_hash))

@@ -1,5 +1,7 @@
 """Segments: the cut's pieces, each its own small H.264/AAC file. A shot's body (the frames
-outside any dissolve), or a dissolve between two shots. An unchanged shot is never re-encoded."""
+outside any dissolve), or a dissolve between two shots (a crossfade, or a dip through black for a
+`fade`). An unchanged shot is never re-encoded. A shot's own fades (the first shot's fade in, a
+`fade_out`) are in its frames wherever they are read: body, dissolve and editorial handles."""
 
 from __future__ import annotations
 
@@ -8,15 +10,27 @@ from filmmaker.graph.faces import face_jobs
 from filmmaker.graph.faces import key_fields as face_key_fields
 from filmmaker.graph.node import Node
 from filmmaker.graph.timing import RATE
-from filmmaker.plan import Plan, PlannedShot
+from filmmaker.plan import Plan, PlannedShot, fade_in_frames, fade_out_frames
 from filmmaker.screenplay.model import ANCHORS
 
 VERSION = 4  # 3: frames converted to BT.709 4:2:0 before the encoder; fast AAC sync sound; 4: one x264 thread
 
 
 def shot_fields(plan: Plan, ps: PlannedShot, file_hash, facts: list, picture: str, motion: str | None) -> dict:
-    return {"picture": picture, "camera": ps.shot.camera, "anchor": ps.shot.picture.anchor, "facts": facts,
-            "faces": face_key_fields(face_jobs(plan, ps), file_hash), "motion": motion}
+    fields = {"picture": picture, "camera": ps.shot.camera, "anchor": ps.shot.picture.anchor, "facts": facts,
+              "faces": face_key_fields(face_jobs(plan, ps), file_hash), "motion": motion}
+    # the shot's own fades, only where it has them: every other shot keeps the key it had
+    fades = shot_fades(ps, plan.format.fps)
+    if fades[0]:
+        fields["fade_in"] = fades[0]
+    if fades[1]:
+        fields["fade_out"] = fades[1]
+    return fields
+
+
+def shot_fades(ps: PlannedShot, fps) -> tuple[int, int]:
+    """(frames up from black at the shot's start, frames down to black at its end)."""
+    return fade_in_frames(ps, fps), fade_out_frames(ps, fps)
 
 
 def encoding_fields(enc) -> dict:
@@ -38,6 +52,7 @@ def dissolve_node(a: PlannedShot, b: PlannedShot, fields_a: dict, fields_b: dict
 
 def make(work, node: Node) -> dict:
     from filmmaker.graph.timing import shot_layout
+    from filmmaker.render.fades import dip_to_black
     from filmmaker.render.shot import dissolve, encode_segment
 
     plan, shots = work.plan, node.args["shots"]
@@ -47,7 +62,10 @@ def make(work, node: Node) -> dict:
         take_a, take_b = timing.dissolve_split(b.index)
         count, n_a = take_a + take_b, timing.frames[a.index]
         sources = [frames_of(work, a, timing, node.args), frames_of(work, b, timing, node.args)]
-        frames = dissolve(sources[0].read(n_a - take_a, count), sources[1].read(-take_a, count), count)
+        if b.shot.transition.kind == "fade":  # through black: each shot's own frames, none beyond them
+            frames = dip_to_black(sources[0].read(n_a - take_a, take_a), sources[1].read(0, take_b), take_a, take_b)
+        else:
+            frames = dissolve(sources[0].read(n_a - take_a, count), sources[1].read(-take_a, count), count)
         audio = _overlay(shot_dialogue(work, a, timing, node.args, n_a - take_a, count),
                          shot_dialogue(work, b, timing, node.args, -take_a, count))
         source = None
@@ -88,6 +106,7 @@ def frames_of(work, ps: PlannedShot, timing, args: dict):
     picture = ps.shot.picture
     anchor = ANCHORS[picture.anchor]
     frames = timing.frames[ps.index]
+    fades = shot_fades(ps, work.plan.format.fps)
     if picture.kind == "footage":
         swapper = None
         if ps.shot.faces:
@@ -96,16 +115,16 @@ def frames_of(work, ps: PlannedShot, timing, args: dict):
             jobs = face_jobs(work.plan, ps)
             swapper = ShotSwapper(work.face_engine, jobs, work.actor_faces(jobs), float(work.enc.fps), frames)
         return ShotFrames(work.enc, frames, ps.shot.camera, footage=picture.path, footage_start=picture.start,
-                          anchor=anchor, frame_filter=swapper)
+                          anchor=anchor, frame_filter=swapper, fades=fades)
     motion = args["motions"].get(str(ps.index))
     if motion:
         import numpy as np
 
         with np.load(work.cache.path("motion", motion, ".npz")) as clip:
             clip_frames = list(clip["frames"])
-        return ShotFrames(work.enc, frames, ps.shot.camera, clip=clip_frames, anchor=anchor)
+        return ShotFrames(work.enc, frames, ps.shot.camera, clip=clip_frames, anchor=anchor, fades=fades)
     image = load_still(work.cache.path("picture", args["pictures"][str(ps.index)], ".png"))
-    return ShotFrames(work.enc, frames, ps.shot.camera, image=image, anchor=anchor)
+    return ShotFrames(work.enc, frames, ps.shot.camera, image=image, anchor=anchor, fades=fades)
 
 
 def shot_dialogue(work, ps: PlannedShot, timing, args: dict, first: int, count: int):

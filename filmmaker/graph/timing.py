@@ -26,8 +26,10 @@ def shot_facts(ps: PlannedShot, line_keys: dict[str, str], footage_seconds: dict
     """What fixes a shot's length and where its lines fall."""
     shot = ps.shot
     footage = footage_seconds.get(ps.index) if shot.duration is None and not ps.lines else None
-    return [[[line_keys[pl.id], pl.line.pause_before, pl.line.pause_after] for pl in ps.lines],
-            shot.duration, footage, shot.transition.kind, shot.transition.seconds]
+    # an overlapping line (dual dialogue) moves the lines after it: marked only where set, so every
+    # other shot keeps its key
+    return [[[line_keys[pl.id], pl.line.pause_before, pl.line.pause_after] + (["overlap"] if pl.line.overlap else [])
+             for pl in ps.lines], shot.duration, footage, shot.transition.kind, shot.transition.seconds]
 
 
 def timing_node(plan: Plan, facts: list[list], line_nodes: dict[str, Node]) -> Node:

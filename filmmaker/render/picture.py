@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from filmmaker.errors import RenderError
+from filmmaker.render.cardlines import CARD_LINES, card_layout_lines
 
 MARGIN = 1.25  # generated panels are drawn larger than the frame so camera moves stay sharp
 
@@ -91,16 +92,20 @@ def _draw_block(draw, lines: list[str], font, centre: tuple[float, float], fill,
 
 
 def render_card(text: str, width: int, height: int, background: str, color: str) -> np.ndarray:
-    """Title-card typesetting: the largest size at which the text fits in three lines or fewer."""
+    """Title-card typesetting: the largest size at which the text fits in three lines or fewer (or,
+    for text of more lines than that, in its own lines, all inside the title-safe height)."""
     w, h = int(width * MARGIN), int(height * MARGIN)
     image = Image.new("RGB", (w, h), _hex(background))
     draw = ImageDraw.Draw(image)
     usable = width * 0.78  # the visible frame's width, inside title-safe margins
+    most = card_layout_lines(text)
     size = int(height * 0.13)
     while True:
         font = _font(size)
         lines = _wrap_to_width(draw, text, font, usable)
-        if (len(lines) <= 3 and all(draw.textlength(line, font=font) <= usable for line in lines)) or size <= 14:
+        tall = len(lines) > CARD_LINES and sum(font.getmetrics()) * 1.25 * len(lines) > height * 0.78
+        if (len(lines) <= most and not tall and all(draw.textlength(line, font=font) <= usable for line in lines)) \
+                or size <= 14:
             break
         size = int(size * 0.9)
     tracked = [" ".join(line) if len(line) <= 24 and line.isupper() else line for line in lines]  # letter-spaced caps

@@ -16,6 +16,7 @@ import numpy as np
 
 from filmmaker.errors import RenderError
 from filmmaker.render.encoding import Encoding
+from filmmaker.render.fades import faded
 from filmmaker.render.ffmpeg import AAC, X264, StderrTail, ffmpeg_exe
 from filmmaker.render.yuv import PIX_FMT, yuv420_planes
 
@@ -65,7 +66,8 @@ def view_matrix(camera: str, progress: float, src_w: int, src_h: int, out_w: int
 
 class ShotFrames:
     """Frames of one shot by shot-local index; indices outside [0, frames) hold the move's ends
-    (stills) or read the footage around the in/out points (footage), for dissolves.
+    (stills) or read the footage around the in/out points (footage), for dissolves. `fades`: frames
+    the shot comes up from black at its start and goes down to black at its end (render/fades.py).
 
     Frames are RGBA (the alpha unused): OpenCV warps four channels twice as fast as three, and
     ffmpeg's scaler writes them faster too.
@@ -73,8 +75,10 @@ class ShotFrames:
 
     def __init__(self, enc: Encoding, frames: int, camera: str, image: np.ndarray | None = None,
                  footage: Path | None = None, footage_start: float = 0.0,
-                 anchor: tuple[float, float] = (0.5, 0.5), frame_filter=None, clip: list[np.ndarray] | None = None):
+                 anchor: tuple[float, float] = (0.5, 0.5), frame_filter=None, clip: list[np.ndarray] | None = None,
+                 fades: tuple[int, int] = (0, 0)):
         self.enc, self.frames, self.camera, self.anchor = enc, frames, camera, anchor
+        self.fades = fades
         self.frame_filter = frame_filter  # applied to each decoded footage frame in order (face swap)
         self.footage, self.footage_start = footage, footage_start
         self.complaints: list[str] = []  # what the footage's decoder reported (damage it concealed)
@@ -101,6 +105,10 @@ class ShotFrames:
                               flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
     def read(self, first: int, count: int) -> Iterator[np.ndarray]:
+        frames = self._read(first, count)
+        return faded(frames, first, self.frames, *self.fades) if any(self.fades) else frames
+
+    def _read(self, first: int, count: int) -> Iterator[np.ndarray]:
         if self.clip is not None:
             for index in range(first, first + count):
                 source = self.clip[min(max(index, 0) * len(self.clip) // max(1, self.frames), len(self.clip) - 1)]
