@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import asdict, dataclass, field
 
 from filmmaker.build import prepare
+from filmmaker.graph.line import line_node
 from filmmaker.graph.manifest import changed, read_manifest, shot_inputs
 from filmmaker.plan import Plan, time_film
 from filmmaker.render.levels import RATE
@@ -59,7 +60,8 @@ def dry_run(plan: Plan, base_cast: dict[str, str] | None = None) -> FilmPlan:
     seconds, spoken = {}, {}
     for ps in plan.shots:
         for pl in ps.lines:
-            key = graph["line:" + pl.id].key
+            # identical lines (same words, voice and direction) share one node, named after the first
+            key = line_node(pl, work.resolved.voices[pl.actor.id]).key
             spoken[pl.id] = cache.has("line", key, ".f32")
             if spoken[pl.id]:
                 seconds[pl.id] = cache.record("line", key)["samples"] / RATE
