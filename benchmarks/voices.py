@@ -9,7 +9,11 @@
 2. The palette (filmmaker/backends/voice/palette.py): per voice, the median F0 (YIN) of the
    example's lines (a woman's >= 165 Hz, a man's <= 140 Hz), the distance of its spectral
    envelope from the bundled voice's (mean absolute difference of the liftered log spectra, dB),
-   and the pocketsphinx word error rate of the lines spoken alone.
+   and the pocketsphinx word error rate of the lines spoken alone. Then every voice and every pair
+   by test_casting.py's criterion (tests/unit/test_palette_measured.py measures): median F0, each
+   pair's |dF0| (semitones) and envelope distance (dB), told apart or not, and whether the figures
+   match the table stored in palette.py (MEDIAN_F0, PAIRS) within the test's tolerances; the
+   measured table is printed ready to paste.
 3. The film: the example built (preview) and every subtitle line transcribed from the final mix
    and from the dialogue stem: WER over all lines (target <= 0.25, stretch 0.15), per actor
    (<= 0.30), the mix against the stem (within 0.03), and the actors' distance in semitones (>= 2).
@@ -104,11 +108,11 @@ def speed() -> None:
 
 
 def palette() -> None:
-    from tests.speech import envelope_db, median_f0, transcribe_wer
     from filmmaker.backends.voice import open_voice
     from filmmaker.backends.voice.palette import BUNDLED, PALETTE
     from filmmaker.cache import file_sha256
     from filmmaker.render.voice import speak
+    from tests.speech import envelope_db, median_f0, transcribe_wer
 
     lines = example_lines()
     spoken = {voice.name: [speak(open_voice(voice.spec, file_sha256), text, voice.spec) for text in lines]
@@ -121,6 +125,39 @@ def palette() -> None:
         distance = float(abs(envelope_db(audio) - reference).mean())
         print(f"{voice.name:14} {voice.sex:6} {median_f0(audio):7.1f} {distance:12.1f} "
               f"{transcribe_wer(audio, lines):6.3f}  {voice.yaml()}")
+    palette_pairs()
+
+
+def palette_pairs() -> None:
+    """Every voice and pair measured as tests/unit/test_palette_measured.py does, against the
+    stored table."""
+    from test_palette_measured import ENVELOPE_TOLERANCE_DB, F0_TOLERANCE_ST, disagreements, measure_palette
+
+    from filmmaker.backends.voice.palette import (
+        APART_ENVELOPE_DB,
+        APART_SEMITONES,
+        MEDIAN_F0,
+        PALETTE,
+        distance,
+        measured,
+    )
+
+    f0, pairs = measure_palette()
+    print(f"\n{'voice':14} {'sex':6} {'F0 Hz':>7} {'stored':>7}  (test_casting.py's two sentences, "
+          "before the timbre warp)")
+    for voice in PALETTE:
+        print(f"{voice.name:14} {voice.sex:6} {f0[voice.name]:7.1f} {MEDIAN_F0[voice.name]:7.1f}")
+    print(f"\n{'pair':28} {'|dF0| st':>8} {'env dB':>7}   stored st / dB   distance  (>= 1: told apart)")
+    for (a, b), (st, db) in pairs.items():
+        stored, apart = measured(a, b), max(st / APART_SEMITONES, db / APART_ENVELOPE_DB)
+        print(f"{a + ' - ' + b:28} {st:8.2f} {db:7.2f}   {stored[0]:8.2f} / {stored[1]:<5.2f} "
+              f"{apart:7.2f}  {'apart' if apart >= 1.0 else 'ALIKE'}  (stored {distance(a, b):.2f})")
+    off = disagreements(f0, pairs)
+    print(f"stored table: {'matches' if not off else 'DIFFERS'} (within {F0_TOLERANCE_ST} st, "
+          f"{ENVELOPE_TOLERANCE_DB} dB)" + "".join(f"\n  {line}" for line in off))
+    rows = "".join(f'    ("{a}", "{b}"): ({st:.2f}, {db:.2f}),\n' for (a, b), (st, db) in pairs.items())
+    print("measured, as palette.py stores it:\nMEDIAN_F0 = {" + ", ".join(f'"{k}": {v:.1f}' for k, v in f0.items())
+          + "}\nPAIRS = {\n" + rows + "}")
 
 
 def film() -> None:
@@ -145,5 +182,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tests.speech, beside this folder
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(1, str(root))  # tests.speech, beside this folder
+    sys.path[2:2] = [str(root / "tests"), str(root / "tests" / "unit")]  # the palette's measurement, as pytest has it
     main()
