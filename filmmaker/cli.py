@@ -17,6 +17,7 @@ from rich.text import Text
 from filmmaker.cli_cache import cache_app
 from filmmaker.cli_common import _check_cast, _fail, _load, _parse_cast, _warn, err, out
 from filmmaker.cli_provenance import inspect
+from filmmaker.cli_script import SCRIPT_FORMATS, export_script, import_
 from filmmaker.cli_songs import credits, lyrics
 from filmmaker.errors import FilmmakerError
 from filmmaker.places import say_target
@@ -106,7 +107,7 @@ def _interruptible():
 
 
 @app.command()
-def validate(screenplay: Path = typer.Argument(..., help="The screenplay YAML file.")) -> None:
+def validate(screenplay: Path = typer.Argument(..., help="The screenplay: YAML, or a Fountain or Final Draft script.")) -> None:
     """Check a screenplay and print every problem (exit 0 when valid, 2 when not)."""
     try:
         sp = _load(screenplay)
@@ -151,7 +152,7 @@ def _progress():
 
 @app.command()
 def build(
-    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+    screenplay: Path = typer.Argument(..., help="The screenplay: YAML, or a Fountain or Final Draft script."),
     outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="Where the film goes [default: out/ beside the screenplay]."),
     preview: bool = typer.Option(False, "--preview", help="Half resolution and the fastest encoder, for drafts."),
     cast: list[str] = typer.Option([], "--cast", help="Recast a role for this build: ROLE=ACTOR (repeatable)."),
@@ -213,8 +214,8 @@ def _print_placement(placement) -> None:
 
 @app.command()
 def export(
-    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
-    formats: list[str] = typer.Option(["all"], "--format", "-f", help="edl, otio, fcp7xml, srt, vtt or all (repeatable)."),
+    screenplay: Path = typer.Argument(..., help="The screenplay: YAML, or a Fountain or Final Draft script."),
+    formats: list[str] = typer.Option(["all"], "--format", "-f", help="edl, otio, fcp7xml, srt, vtt or all (repeatable); fountain or fdx: the screenplay as a script."),
     outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="Where the files go [default: out/ beside the screenplay]."),
     timecode_start: str = typer.Option("01:00:00:00", "--timecode-start", help="Record timecode of the first frame (HH:MM:SS:FF; ';' before FF at 29.97/59.94 drop-frame)."),
     preview: bool = typer.Option(False, "--preview", help="Export the preview-size build."),
@@ -236,10 +237,17 @@ def export(
 
     try:
         chosen = ALL_FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
-        unknown = [name for name in chosen if name not in ALL_FORMATS]
+        unknown = [name for name in chosen if name not in ALL_FORMATS + SCRIPT_FORMATS]
         if unknown:
-            raise FilmmakerError(f"--format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS)} or all")
+            raise FilmmakerError(f"--format {unknown[0]!r}: choose from {', '.join(ALL_FORMATS + SCRIPT_FORMATS)} "
+                                 "or all")
         sp = _load(screenplay)
+        scripts = tuple(name for name in chosen if name in SCRIPT_FORMATS)
+        for name, path in export_script(sp, scripts, outdir or sp.root / "out").items():
+            out.print(f"[green]wrote[/green] {path} ({name})", highlight=False)
+        chosen = tuple(name for name in chosen if name not in SCRIPT_FORMATS)
+        if not chosen:  # a script needs no build
+            return
         recast = _parse_cast(cast)
         _check_cast(sp, recast)
         check_formats(sp, chosen)
@@ -264,7 +272,7 @@ def export(
 
 @app.command()
 def plan(
-    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+    screenplay: Path = typer.Argument(..., help="The screenplay: YAML, or a Fountain or Final Draft script."),
     preview: bool = typer.Option(False, "--preview", help="Plan the preview-size build."),
     cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for tools."),
@@ -433,7 +441,7 @@ def new(directory: Path = typer.Argument(..., help="A new folder for the project
 
 @app.command()
 def audition(
-    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+    screenplay: Path = typer.Argument(..., help="The screenplay: YAML, or a Fountain or Final Draft script."),
     role: str = typer.Argument(..., help="The role to cast."),
     actors: str = typer.Option(..., "--actors", help="2 to 4 candidate actors, comma-separated: A,B,C."),
     scene: Optional[str] = typer.Option(None, "--scene", help="Only the role's shots in this scene."),
@@ -474,6 +482,7 @@ app.add_typer(cache_app, name="cache")
 app.command()(lyrics)
 app.command()(credits)
 app.command()(inspect)
+app.command("import")(import_)
 
 
 def main() -> None:  # pragma: no cover - console entry point

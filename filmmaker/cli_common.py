@@ -31,6 +31,13 @@ def _warn(message: str) -> None:
 
 
 def _load(path: Path):
+    """A screenplay, or a writer's script with its sidecar (filmmaker.script.sidecar)."""
+    from filmmaker.script.read import is_script
+
+    if is_script(path):
+        from filmmaker.script.sidecar import load_script_screenplay
+
+        return load_script_screenplay(path)
     from filmmaker.screenplay import load_screenplay
 
     return load_screenplay(path)

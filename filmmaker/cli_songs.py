@@ -12,7 +12,7 @@ from filmmaker.errors import FilmmakerError, ScreenplayError
 
 
 def lyrics(
-    screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+    screenplay: Path = typer.Argument(..., help="The screenplay: YAML, or a Fountain or Final Draft script."),
     cue: int = typer.Option(..., "--cue", help="The song cue's index in `score` (0 is the first)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Draft with this seed (default: the song's seed)."),
 ) -> None:
@@ -47,7 +47,7 @@ def lyrics(
         out.print(f"to sing these words, set the cue's `lyrics: {path.name}` (or `lyrics: draft`)", highlight=False)
 
 
-def credits(screenplay: Path = typer.Argument(..., help="The screenplay YAML file."),
+def credits(screenplay: Path = typer.Argument(..., help="The screenplay: YAML, or a Fountain or Final Draft script."),
             cast: list[str] = typer.Option([], "--cast", help="Recast a role: ROLE=ACTOR (repeatable).")) -> None:
     """List the cast (faces and voices, and where they come from), the voices and models with their
     licences, the music, the stock media, and the components licensed for non-commercial use only."""
