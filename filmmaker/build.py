@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from filmmaker.cache import Cache, FileHashes, check_state
+from filmmaker.errors import FilmmakerError
 from filmmaker.executors import ExecutorOptions
 from filmmaker.export import ExportOptions
 from filmmaker.plan import Plan, Timing
@@ -80,6 +81,9 @@ def prepare(plan: Plan, outdir: Path | None = None, export: ExportOptions | None
     from filmmaker.graph.resolve import resolve
     from filmmaker.graph.workshop import Workshop, WorkshopSpec, encoding_for
 
+    if any(ps.shot.picture.kind == "find" for ps in plan.shots):
+        raise FilmmakerError("the screenplay's `find:` pictures are not chosen yet: pass it through "
+                             "filmmaker.library.find.resolve_finds before planning (the CLI does)")
     state_dir = plan.screenplay.root / ".filmmaker"
     check_state(state_dir, cache_root or state_dir / "cache")
     cache = Cache(cache_root or state_dir / "cache")
@@ -117,6 +121,10 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
     report = BuildReport()
     report.warnings.extend(check_consent(plan, purpose))  # before any work: a refusal costs nothing
     report.warnings.extend(unknown_directions(plan))
+    if plan.screenplay.library.media:
+        from filmmaker.library.licences import library_warnings
+
+        report.warnings.extend(library_warnings(plan))
     first_build = export.film and not (outdir / f"{plan.screenplay.slug}.mp4").exists()
     options = executor or ExecutorOptions(jobs=jobs)
     with open_executor(options, warm=first_build) as running:  # local workers start while we resolve
@@ -134,6 +142,10 @@ def build_film(plan: Plan, outdir: Path, reporter: Reporter | None = None, expor
         from filmmaker.credits import credits_text
 
         atomic_write_bytes(outdir / "credits.txt", credits_text(plan, work.resolved.sources).encode())
+        if any(ps.shot.picture.path is not None for ps in plan.shots):
+            from filmmaker.library.licences import media_list
+
+            atomic_write_bytes(outdir / "media.csv", media_list(plan).encode())
     work.file_hash.save()
     write_manifest(work, film.graph, report)
     report.warnings.extend(f"cache: {damage}" for damage in work.cache.corrupt)

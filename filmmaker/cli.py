@@ -15,7 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from filmmaker.cli_cache import cache_app
-from filmmaker.cli_common import _check_cast, _fail, _load, _parse_cast, _warn, err, out
+from filmmaker.cli_common import _check_cast, _fail, _find_screenplay, _load, _parse_cast, _warn, err, out
+from filmmaker.cli_library import library_app
 from filmmaker.cli_provenance import inspect
 from filmmaker.cli_script import SCRIPT_FORMATS, export_script, import_
 from filmmaker.cli_songs import credits, lyrics
@@ -110,7 +111,7 @@ def _interruptible():
 def validate(screenplay: Path = typer.Argument(..., help="The screenplay: YAML, or a Fountain or Final Draft script.")) -> None:
     """Check a screenplay and print every problem (exit 0 when valid, 2 when not)."""
     try:
-        sp = _load(screenplay)
+        sp = _load(screenplay, find=False)  # valid whatever the library holds: `find:` is chosen at plan time
     except FilmmakerError as exc:
         _fail(exc)
     from filmmaker.build import unknown_directions
@@ -200,6 +201,21 @@ def build(
     if stages:
         out.print(f"  work: {stages}", highlight=False)
     _print_placement(report.placement)
+
+
+def _print_found(shots, threshold: float) -> None:
+    """Per `find:` shot: the library file chosen, its in/out and score, and the next two."""
+    def said(c: dict) -> str:
+        span = f" [{c['in']:.2f}-{c['out']:.2f}]" if c["out"] is not None else ""
+        return f"{c['file']}{span} ({c['score']:.3f})"
+
+    for shot in shots:
+        if shot.found is None:
+            continue
+        chosen = said(shot.found["chosen"]) if shot.found["chosen"] else \
+            f"nothing above {threshold:g}: a storyboard panel"
+        others = "; then " + ", ".join(said(c) for c in shot.found["others"]) if shot.found["others"] else ""
+        out.print(f"  find {shot.shot}: {chosen}{others}", highlight=False, markup=False)
 
 
 def _print_placement(placement) -> None:
@@ -307,6 +323,7 @@ def plan(
         table.add_row(shot.shot, source, shot.camera, f"{shot.seconds:.2f}" + ("" if shot.exact else "~"),
                       ", ".join(shot.speakers) or "-", ", ".join(shot.cues) or "-", status)
     out.print(table)
+    _print_found(film.shots, sp.library.threshold)
     todo = film.lines_to_build or film.segments_to_build
     out.print(f"{len(film.shots)} shots, {film.seconds:.1f} s; to build: {film.lines_to_build} lines, "
               f"{film.segments_to_build} shot segments" + (f", about {film.estimate_seconds:.0f} s of work"
@@ -358,16 +375,6 @@ def music(
                                                 track.licence)))
     out.print(table)
     out.print(f"{len(tracks)} tracks in {len({t.mood for t in tracks})} moods", highlight=False)
-
-
-def _find_screenplay(given: Path | None) -> Path:
-    if given is not None:
-        return given
-    candidates = sorted(Path.cwd().glob("*.yaml")) + sorted(Path.cwd().glob("*.yml"))
-    if len(candidates) != 1:
-        found = ", ".join(p.name for p in candidates) or "none"
-        raise FilmmakerError(f"name the screenplay with -s SCREENPLAY (YAML files here: {found})")
-    return candidates[0]
 
 
 @app.command()
@@ -479,6 +486,7 @@ def audition(
 
 
 app.add_typer(cache_app, name="cache")
+app.add_typer(library_app, name="library")
 app.command()(lyrics)
 app.command()(credits)
 app.command()(inspect)

@@ -3,6 +3,7 @@ problem ends a command (exit 2, no traceback), the screenplay loader, and `--cas
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
@@ -30,17 +31,56 @@ def _warn(message: str) -> None:
     err.print(Text("warning: ", style="yellow") + Text(message))
 
 
-def _load(path: Path):
-    """A screenplay, or a writer's script with its sidecar (filmmaker.script.sidecar)."""
+def _load(path: Path, find: bool = True):
+    """A screenplay, or a writer's script with its sidecar (filmmaker.script.sidecar); `find`: with its
+    `find:` pictures chosen from the library (indexing what is new there first)."""
     from filmmaker.script.read import is_script
 
     if is_script(path):
         from filmmaker.script.sidecar import load_script_screenplay
 
-        return load_script_screenplay(path)
-    from filmmaker.screenplay import load_screenplay
+        sp = load_script_screenplay(path)
+    else:
+        from filmmaker.screenplay import load_screenplay
 
-    return load_screenplay(path)
+        sp = load_screenplay(path)
+    if find:
+        from filmmaker.library.find import has_finds, resolve_finds
+
+        if has_finds(sp):
+            from filmmaker.library.index import open_index
+
+            with _indexing() as progress:
+                index, _ = open_index(sp.library, sp.root / ".filmmaker", progress)
+            sp = resolve_finds(sp, index)
+    return sp
+
+
+@contextlib.contextmanager
+def _indexing():
+    """A progress callback for library indexing: a bar on a terminal (stderr) that vanishes when done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("library", total=None)
+
+        def progress(done: int, total: int, path) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=f"library: {path.name}" if path is not None else "library")
+
+        yield progress
+
+
+def _find_screenplay(given: Path | None) -> Path:
+    """The screenplay named, or the one YAML file in the current folder."""
+    if given is not None:
+        return given
+    candidates = sorted(Path.cwd().glob("*.yaml")) + sorted(Path.cwd().glob("*.yml"))
+    if len(candidates) != 1:
+        found = ", ".join(p.name for p in candidates) or "none"
+        raise FilmmakerError(f"name the screenplay with -s SCREENPLAY (YAML files here: {found})")
+    return candidates[0]
 
 
 def _parse_cast(pairs: list[str]) -> dict[str, str]:

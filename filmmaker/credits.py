@@ -89,7 +89,8 @@ def credits_text(plan, sources: dict | None = None) -> str:
             _name(plan, pc.cue.file) or pc.cue.song and f"song, {pc.cue.song.engine}" or "MusicGen"
         licence = f": {source.name}, {source.licence}" if source is not None else ""
         out.append(f"  score[{pc.index}] {pc.cue.start_shot}-{pc.cue.end_shot}: {what}{licence}")
-    media = sorted({_name(plan, ps.shot.picture.path) for ps in plan.shots if ps.shot.picture.path is not None})
+    media = sorted({_name(plan, ps.shot.picture.path) + _licence(ps.shot.picture.path)
+                    for ps in plan.shots if ps.shot.picture.path is not None})
     out += ["", "Stock media"] + [f"  {name}" for name in media] + (["  none"] if not media else [])
     flagged = noncommercial(plan)
     out += ["", "Non-commercial components"] + [f"  {c.what}: {c.why}" for c in flagged] + \
@@ -97,6 +98,14 @@ def credits_text(plan, sources: dict | None = None) -> str:
     if plan.disclosure:
         out += ["", plan.disclosure]
     return "\n".join(out) + "\n"
+
+
+def _licence(path: Path) -> str:
+    """`: LICENCE` from the file's sidecar (NAME.json), as library media record it; else nothing."""
+    from filmmaker.library.describe import licence_of
+
+    licence = licence_of(path)
+    return f": {licence}" if licence else ""
 
 
 def _name(plan, path: Path) -> str:

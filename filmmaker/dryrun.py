@@ -27,6 +27,7 @@ class ShotPlan:
     cues: list[str]
     build: list[str] = field(default_factory=list)  # what will be made: lines, picture, segment
     reasons: list[str] = field(default_factory=list)  # why, against the last build
+    found: dict | None = None  # a `find:` shot: what the library offered (filmmaker.library.find)
 
     @property
     def cached(self) -> bool:
@@ -100,11 +101,25 @@ def dry_run(plan: Plan, base_cast: dict[str, str] | None = None) -> FilmPlan:
         shots.append(ShotPlan(ps.id, f"{picture.kind}: {picture.source}", ps.shot.camera,
                               round(timing.seconds(timing.frames[ps.index]), 3), exact,
                               [*dict.fromkeys(pl.line.speaker for pl in ps.lines)],
-                              [_cue_label(pc.cue) for pc in plan.cue_of(ps.index)], work_list, reasons))
+                              [_cue_label(pc.cue) for pc in plan.cue_of(ps.index)], work_list, reasons,
+                              _found(plan, picture.found)))
     own = read_manifest(work)  # what the last build with this very cast used
     references = cache.touched | graph.references() | {tuple(entry) for entry in own.get("entries", [])}
     return FilmPlan(shots, round(timing.total_seconds, 3), sum(not ok for ok in spoken.values()),
                     sum("segment" in s.build for s in shots), round(estimate, 1), references, graph)
+
+
+def _found(plan: Plan, found) -> dict | None:
+    if found is None:
+        return None
+    from filmmaker.library.find import written_path
+
+    def said(candidate) -> dict:
+        return {"file": written_path(plan.screenplay.root, candidate.path), "in": candidate.start,
+                "out": candidate.end, "score": candidate.score, "licence": candidate.licence}
+
+    return {"find": found.find.text, "chosen": said(found.chosen) if found.chosen else None,
+            "others": [said(c) for c in found.others]}
 
 
 def _cue_label(cue) -> str:

@@ -176,4 +176,5 @@ def _digest(plan: Plan) -> str:
         for shot in scene["shots"]:
             shot.pop("notes", None)
             shot.pop("description", None)  # pictured, it is the prompt: the picture names it
+            shot["picture"].pop("found", None)  # how a library picture was chosen: the picture names it
     return content_key({"screenplay": screenplay, "format": dataclasses.asdict(plan.format)})

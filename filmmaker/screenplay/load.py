@@ -38,6 +38,7 @@ from filmmaker.screenplay.model import (
     Format,
     Imagery,
     ImageryOverrides,
+    LibrarySettings,
     Line,
     MixSettings,
     Picture,
@@ -56,6 +57,7 @@ from filmmaker.screenplay.scripted import (
     read_title_page,
     read_transition,
 )
+from filmmaker.screenplay.library import read_find, read_library
 from filmmaker.screenplay.song import read_song
 from filmmaker.screenplay.yamlsafe import compose_yaml
 
@@ -96,12 +98,14 @@ class _Reader(NodeReader):
     def screenplay(self, root: yaml.Node) -> Screenplay:
         top = self.mapping(root, "", ("title", "format", "actors", "cast", "scenes", "score", "face_swap",
                                        "imagery", "music", "mix", "executor", "disclosure", "licences", "provenance",
-                                       "title_page"),
+                                       "title_page", "library"),
                            required=("title", "scenes"))
         title = self.text(top["title"], "title", "Untitled") if "title" in top else "Untitled"
         fmt = self.format(top["format"]) if "format" in top else Format()
         # first: media may come from these folders as well as the project's (problems sort by position)
-        library = self.libraries = self.music_library(top["music"]) if "music" in top else ()
+        library = self.music_library(top["music"]) if "music" in top else ()
+        media = self.media = read_library(self, top["library"]) if "library" in top else None
+        self.libraries = library + (media.media if media else ())
         actors = self.actors(top["actors"]) if "actors" in top else {}
         cast, cast_pos = self.cast(top["cast"], actors) if "cast" in top else ({}, {})
         scenes = self.scenes(top["scenes"], cast) if "scenes" in top else ()
@@ -124,7 +128,7 @@ class _Reader(NodeReader):
         return Screenplay(self.path, title, fmt, actors, cast, scenes, score, landmarks, imagery, title_page=title_page,
                           music_library=library, mix=mix, ray_gpus=gpus, disclosure=disclosure,
                           disclosure_pos=disclosure_pos, accept_noncommercial=accepted, licences_pos=licences_pos,
-                          provenance_cert=cert, provenance_key=key)
+                          provenance_cert=cert, provenance_key=key, library=media or LibrarySettings())
 
     def executor(self, node: yaml.Node) -> dict[str, float]:
         """`executor: {ray: {gpus: {image: 1}}}`: GPUs a Ray node of each kind asks for."""
@@ -308,7 +312,7 @@ class _Reader(NodeReader):
         return tuple(out)
 
     def picture(self, node: yaml.Node, field: str) -> Picture:
-        options = ("in", "out", "keep_audio", "anchor", "background", "color", "motion") + PROMPT_OPTIONS
+        options = ("in", "out", "keep_audio", "anchor", "background", "color", "motion", "reuse") + PROMPT_OPTIONS
         m = self.mapping(node, field, PICTURE_KINDS + options)
         kinds = [k for k in PICTURE_KINDS if k in m]
         if len(kinds) != 1:
@@ -318,10 +322,13 @@ class _Reader(NodeReader):
             return Picture("card", "")
         kind = kinds[0]
         allowed_options = {"still": ("anchor", "motion"), "footage": ("in", "out", "keep_audio", "anchor"),
-                           "card": ("background", "color"), "prompt": ("anchor", "motion") + PROMPT_OPTIONS}[kind]
+                           "card": ("background", "color"), "prompt": ("anchor", "motion") + PROMPT_OPTIONS,
+                           "find": ("reuse", "anchor", "keep_audio")}[kind]
         for option in options:
             if option in m and option not in allowed_options:
                 self.fail(m[option], f"{field}.{option}", f"`{option}` does not apply to a {kind} picture")
+        if kind == "find":
+            return self.find(node, m, field)
         source = self.text(m[kind], f"{field}.{kind}")
         path = None
         if kind == "still":
@@ -348,6 +355,16 @@ class _Reader(NodeReader):
             overrides = self.imagery_overrides(m, field)
         motion = self.choice(m["motion"], f"{field}.motion", MOTIONS, "camera") if "motion" in m else "camera"
         return Picture(kind, source, path, start, end, keep_audio, anchor, **colours, imagery=overrides, motion=motion,
+                       pos={key: position(value) for key, value in m.items()})
+
+    def find(self, node: yaml.Node, m: dict, field: str) -> Picture:
+        find = read_find(self, m, field)
+        if self.media is None:
+            self.fail(m["find"], f"{field}.find", "`find:` looks in the film's library, and there is none; add "
+                      "`library: {media: [FOLDER]}` naming your folders of stills and footage")
+        keep_audio = self.boolean(m["keep_audio"], f"{field}.keep_audio", False) if "keep_audio" in m else False
+        anchor = self.choice(m["anchor"], f"{field}.anchor", tuple(ANCHORS), "auto") if "anchor" in m else "auto"
+        return Picture("find", find.text, keep_audio=keep_audio, anchor=anchor, find=find,
                        pos={key: position(value) for key, value in m.items()})
 
     def imagery_overrides(self, m: dict, field: str) -> ImageryOverrides:

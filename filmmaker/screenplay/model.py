@@ -16,7 +16,7 @@ Pos = tuple[int, int]  # 1-based line, column
 MAX_LINE_CHARS = 4_000  # one line of dialogue: about five minutes of speech, under a minute to synthesize
 
 CAMERA_MOVES = ("static", "push-in", "pull-out", "pan-left", "pan-right")
-PICTURE_KINDS = ("still", "footage", "card", "prompt")
+PICTURE_KINDS = ("still", "footage", "card", "prompt", "find")
 MOODS = ("calm", "energetic", "happy", "nostalgic", "tender")
 # Where a picture that does not match the frame's shape is cropped: the point of its spare width
 # and height (0..1) kept in view. The default sits a little above centre, where faces usually are.
@@ -84,8 +84,38 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Find:
+    """`picture: {find: ...}`: a still or footage shot chosen from the film's library by meaning."""
+
+    text: str
+    reuse: bool = False  # may take a library picture another shot already took
+    pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A library picture a `find:` scored: a still, or one shot of a piece of footage."""
+
+    path: Path
+    kind: Literal["still", "footage"]
+    start: float  # footage in/out points of the shot within the file, seconds
+    end: float | None
+    score: float  # cosine similarity to the shot's description, in context
+    licence: str | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a `find:` chose, and the runners-up, for the plan and `library pin`."""
+
+    find: Find
+    chosen: Candidate | None  # None: nothing scored above the threshold (a storyboard panel instead)
+    others: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
 class Picture:
-    kind: Literal["still", "footage", "card", "prompt"]
+    kind: Literal["still", "footage", "card", "prompt", "find"]
     source: str  # the path (still, footage) or the text (card, prompt)
     path: Path | None = None  # resolved absolute path for still/footage
     start: float = 0.0  # footage in-point, seconds
@@ -97,6 +127,8 @@ class Picture:
     imagery: ImageryOverrides | None = None  # prompt: this shot's departures from the film's `imagery`
     motion: str = "camera"  # still, prompt: `generate` animates the picture with `imagery.motion_model`
     pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)  # its keys'
+    find: Find | None = None  # kind "find", until filmmaker.library.find chooses its still or footage
+    found: Found | None = field(default=None, compare=False, hash=False)  # what it chose (not the pixels)
 
 
 FIT_MODES = ("crop", "letterbox")
@@ -263,6 +295,17 @@ class MixSettings:
 
 
 @dataclass(frozen=True)
+class LibrarySettings:
+    """`library:`: folders of the writer's own stills and footage, found by meaning (`find:`)."""
+
+    media: tuple[Path, ...] = ()
+    clip_model: Path | None = None  # a CLIP folder (transformers): undescribed media are embedded by their frames
+    text_model: Path | None = None  # a sentence-transformers folder; None: the packaged all-MiniLM-L6-v2
+    threshold: float = 0.3  # the least score a `find:` takes; below it, a storyboard panel
+    pos: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Screenplay:
     path: Path  # the YAML file; relative paths in it resolve against its folder
     title: str
@@ -283,6 +326,7 @@ class Screenplay:
     provenance_key: Path | None = None  # ... and its private key; None: the project's own key
     licences_pos: Pos = (1, 1)
     title_page: tuple[tuple[str, str], ...] = ()  # a script's title page: an opening title card when given
+    library: LibrarySettings = LibrarySettings()
 
     @property
     def slug(self) -> str:

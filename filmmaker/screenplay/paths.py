@@ -51,7 +51,7 @@ def outside_problem(real: Path, value: str, root: Path, libraries: tuple[Path, .
     written = Path(os.path.normpath(root / value))
     via = (f" through the symbolic link {_first_link(root, value)}"
            if written.is_relative_to(root) else "")
-    where = f"{home}" + (" or a `music.library` folder" if libraries else "")
+    where = f"{home}" + (" or a library folder (`music.library`, `library.media`)" if libraries else "")
     fix = ("replace the link with a copy of the file" if via else "copy it into the project folder") + \
         (", or add its folder to `music.library`" if audio else "")
     return (f"{value!r} is outside the project: it leads{via} to {real}, which is not inside {where}; "

@@ -36,7 +36,8 @@ class NodeReader:
     def __init__(self, path: Path):
         self.path = path
         self.root = path.parent
-        self.libraries: tuple[Path, ...] = ()  # resolved `music.library` folders: media may come from them too
+        self.libraries: tuple[Path, ...] = ()  # `music.library` and `library.media` folders: media may come from them too
+        self.media = None  # the `library:` settings, once read
         self.problems: list[Problem] = []
 
     # -- reporting -------------------------------------------------------------------------

@@ -343,7 +343,7 @@ def test_top_level_must_be_a_mapping(film):
     p = only(problems("- title: x\n", film))
     assert (p.line, p.col, p.field) == (1, 1, "")
     assert p.message == ("expected a mapping of title, format, actors, cast, scenes, score, face_swap, imagery, music, "
-                         "mix, executor, disclosure, licences, provenance, title_page, got a list")
+                         "mix, executor, disclosure, licences, provenance, title_page, library, got a list")
 
 
 def test_not_utf8_file(tmp_path):
@@ -379,7 +379,7 @@ def test_unknown_top_level_key_suggests_title(film):
     by_field = {p.field: p.message for p in found}
     assert by_field["titel"] == ("unknown key (did you mean 'title'?); "
                                  "allowed: title, format, actors, cast, scenes, score, face_swap, imagery, music, mix, executor, "
-                                 "disclosure, licences, provenance, title_page")
+                                 "disclosure, licences, provenance, title_page, library")
     assert by_field["(top level)"] == "missing required key 'title'"
 
 
@@ -922,13 +922,13 @@ def test_picture_needs_exactly_one_kind(film):
         (9, 9, "scenes[0].shots[4]"),
     ]
     assert [p.message for p in found] == [
-        "give exactly one of still, footage, card, prompt (got none)",
-        "give exactly one of still, footage, card, prompt (got still, prompt)",
+        "give exactly one of still, footage, card, prompt, find (got none)",
+        "give exactly one of still, footage, card, prompt, find (got still, prompt)",
         "`in` does not apply to a card picture",
         found[3].message,  # checked below: the list of picture options grows
         "missing required key 'picture' (or a `description` to picture)",
     ]
-    assert found[3].message.startswith("expected a mapping of still, footage, card, prompt, in, out, ")
+    assert found[3].message.startswith("expected a mapping of still, footage, card, prompt, find, in, out, ")
     assert found[3].message.endswith(", got text 'just text'")
 
 
