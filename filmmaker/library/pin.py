@@ -17,6 +17,7 @@ import yaml
 
 from filmmaker.cache import atomic_write_bytes
 from filmmaker.screenplay.model import Picture, Screenplay
+from filmmaker.screenplay.yamlsafe import compose_yaml, mapping_value
 
 
 @dataclass(frozen=True)
@@ -64,24 +65,14 @@ def _picture_nodes(path: Path) -> dict[tuple[int, int], yaml.Node]:
             merge_sidecar(imported, path, sidecar_path(path))
         root = imported.doc
     else:
-        from filmmaker.screenplay.yamlsafe import compose_yaml
-
         root = compose_yaml(path)
     found = {}
-    for s, scene in enumerate(_items(_get(root, "scenes"))):
-        for k, shot in enumerate(_items(_get(scene, "shots"))):
-            picture = _get(shot, "picture")
-            if isinstance(picture, yaml.MappingNode) and _get(picture, "find") is not None:
+    for s, scene in enumerate(_items(mapping_value(root, "scenes"))):
+        for k, shot in enumerate(_items(mapping_value(scene, "shots"))):
+            picture = mapping_value(shot, "picture")
+            if isinstance(picture, yaml.MappingNode) and mapping_value(picture, "find") is not None:
                 found[(s, k)] = picture
     return found
-
-
-def _get(node, key: str):
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
-    return None
 
 
 def _items(node) -> list:

@@ -174,3 +174,13 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return []
+
+
+def mapping_value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node under `key` in a mapping node (None when it is no mapping or has no such key):
+    for edits made in a file's own text, at its nodes' positions."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
