@@ -19,6 +19,7 @@ from filmmaker.cli_common import _check_cast, _fail, _find_screenplay, _load, _p
 from filmmaker.cli_library import library_app
 from filmmaker.cli_provenance import inspect
 from filmmaker.cli_script import SCRIPT_FORMATS, export_script, import_
+from filmmaker.cli_serve import serve
 from filmmaker.cli_songs import credits, lyrics
 from filmmaker.errors import FilmmakerError
 from filmmaker.places import say_target
@@ -491,6 +492,7 @@ app.command()(lyrics)
 app.command()(credits)
 app.command()(inspect)
 app.command("import")(import_)
+app.command()(serve)
 
 
 def main() -> None:  # pragma: no cover - console entry point
