@@ -88,7 +88,7 @@ def create_app(project: Project, token: str, jobs: Jobs | None = None, hub: Even
         if not 2 <= len(actors) <= 4:
             raise HTTPException(400, f"an audition compares 2 to 4 actors, got {len(actors)}")
         for actor in actors:  # each candidate a known actor, the role a known role
-            project._checked_cast({role: actor})
+            project.checked_cast({role: actor})
         return JSONResponse(jobs.audition(role, actors), status_code=202)
 
     async def cast(request: Request) -> Response:
@@ -99,7 +99,7 @@ def create_app(project: Project, token: str, jobs: Jobs | None = None, hub: Even
         role, actor = body.get("role"), body.get("actor")
         if not isinstance(role, str) or not isinstance(actor, str):
             raise HTTPException(400, "give {\"role\": ROLE, \"actor\": ACTOR}")
-        project._checked_cast({role: actor})
+        project.checked_cast({role: actor})
         edited = await asyncio.to_thread(set_cast, project.path, role, actor)
         await asyncio.to_thread(project.reload)
         hub.publish("plan", {"version": project.version})

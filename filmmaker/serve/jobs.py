@@ -100,7 +100,7 @@ class Jobs:
             raise FilmmakerError("the screenplay has problems; fix them first:\n" + "\n".join(project.problems))
         recast = {role: actor for role, actor in (cast or {}).items()
                   if project.sp is None or project.sp.cast.get(role) != actor}
-        sp = project._checked_cast(recast)
+        sp = project.checked_cast(recast)
         outdir = project.outdir / "alternates" / cast_folder(recast) if recast else project.outdir
 
         def work(reporter):
@@ -121,7 +121,7 @@ class Jobs:
 
     def audition(self, role: str, actors: list[str]) -> dict:
         project = self.project
-        sp = project._checked_cast({role: actors[0]})
+        sp = project.checked_cast({role: actors[0]})
 
         def work(reporter):
             from filmmaker.audition import audition

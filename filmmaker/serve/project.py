@@ -70,13 +70,13 @@ class Project:
         from filmmaker.dryrun import dry_run
         from filmmaker.plan import plan_film
 
-        sp = self._checked_cast(cast)
+        sp = self.checked_cast(cast)
         film = dry_run(plan_film(sp, preview=self.preview, cast=cast), base_cast=sp.cast)
         stale = [shot for shot in film.shots if not shot.cached]
         return {"cast": cast, "shots": [shot.shot for shot in stale], "estimate_seconds": film.estimate_seconds,
                 "lines": film.lines_to_build, "segments": film.segments_to_build}
 
-    def _checked_cast(self, cast: dict[str, str]):
+    def checked_cast(self, cast: dict[str, str]):
         with self.lock:
             sp = self.sp
         if sp is None:

@@ -126,6 +126,7 @@ def test_a_recast_plan_names_the_role_shots(client):
 
 
 def test_one_build_at_a_time(client):
+    main_starts = [shot["start"] for shot in film(client)["shots"]]
     first = client.post("/api/build", json={"cast": {"FLIGHT": "june"}}, headers=HEADERS)
     assert first.status_code == 202 and first.json()["state"] == "running"
     second = client.post("/api/build", json={}, headers=HEADERS)  # while the recast's lines are spoken
@@ -134,6 +135,9 @@ def test_one_build_at_a_time(client):
     state = wait_for_build(client)
     assert state["build"]["state"] == "done" and "FLIGHT=june" in state["cut"]["label"]
     assert state["cut"]["video"] != state["main_cut"]["video"]
+    # the alternate's lines run to other lengths: its tiles seek to its own shot starts
+    starts = [shot["start"] for shot in state["shots"]]
+    assert starts[0] == 0 and starts == sorted(starts) and starts != main_starts
 
 
 def test_a_failing_build_shows_its_error_and_keeps_the_cut(client, built_copy):
