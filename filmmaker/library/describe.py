@@ -34,6 +34,7 @@ class Description:
     licence: str | None = None
     title: str | None = None
     warnings: tuple[str, ...] = ()  # e.g. a sidecar that could not be read (named with the file and why)
+    shots: tuple[str, ...] = ()  # footage: a JSON sidecar's words for each of its shots, in order
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class _Said:
     title: str | None = None
     tags: tuple[str, ...] = ()
     licence: str | None = None
+    shots: tuple[str, ...] = ()
 
     @property
     def has_words(self) -> bool:
@@ -106,7 +108,7 @@ def filename_words(media: Path) -> str:
 
 def _description(said: _Said, source: str, licence: str | None, warnings: list[str]) -> Description:
     return Description(text=_words(said), source=source, tags=said.tags, licence=licence or said.licence,
-                       title=said.title, warnings=tuple(warnings))
+                       title=said.title, warnings=tuple(warnings), shots=said.shots)
 
 
 def _words(said: _Said) -> str:
@@ -207,9 +209,13 @@ def _json_sidecar(path: Path, text: str, warnings: list[str]) -> _Said | None:
     if tags is not None and not isinstance(tags, list):
         warnings.append(f"{path}: \"tags\" should be a list of strings, not {type(tags).__name__}; ignored")
         tags = []
+    shots = doc.get("shots", [])
+    if not (isinstance(shots, list) and all(isinstance(w, str) and w.strip() for w in shots)):
+        warnings.append(f"{path}: \"shots\" should be a list of descriptions, one per shot in order; ignored")
+        shots = []
     said = _Said(description=string("description"), title=string("title"),
                  tags=_tag_tuple(t for t in (tags or []) if isinstance(t, str)),
-                 licence=string("licence", "license"))
+                 licence=string("licence", "license"), shots=tuple(_clean(w) for w in shots))
     if not said.has_words and not said.licence:
         warnings.append(f"{path}: the JSON has no \"description\", \"title\" or \"tags\"; add a description")
     return said

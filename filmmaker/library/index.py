@@ -205,28 +205,14 @@ def _make_record(path: Path, text: TextEmbedder, clip: ClipEmbedder | None):
         _, shots = footage_shots(path)
         spans = [(s.start, s.end) for s in shots]
         frames = _middle_frames(path, shots) if clip is not None else []
-    words = _shot_words(path, description.text, len(spans))
+    # a sidecar's `shots` list words each shot; past its end, or without one, the file's words serve
+    words = [description.shots[n] if n < len(description.shots) else description.text for n in range(len(spans))]
     entries = [{"kind": kind, "source": description.source, "licence": description.licence, "description": said,
                 "start": start, "end": end, "shot": n} for n, ((start, end), said) in enumerate(zip(spans, words))]
     entries[0]["warnings"] = list(description.warnings)
     text_vectors = text.encode([e["description"] for e in entries])
     clip_vectors = clip.encode_images(frames) if clip is not None else np.zeros((len(entries), 0), np.float32)
     return entries, text_vectors, clip_vectors
-
-
-def _shot_words(path: Path, description: str, count: int) -> list[str]:
-    """Each shot's words: the sidecar's `shots` list (one description per shot, in order) where it
-    has one, else the file's description for every shot."""
-    for sidecar in sidecars(path):
-        if sidecar.suffix == ".json":
-            try:
-                said = json.loads(sidecar.read_text(encoding="utf-8")).get("shots")
-            except (OSError, ValueError, AttributeError):
-                break  # describe_media has warned about it
-            if isinstance(said, list) and all(isinstance(s, str) and s.strip() for s in said):
-                return [said[n] if n < len(said) else description for n in range(count)]
-            break
-    return [description] * count
 
 
 def _still_frame(path: Path) -> np.ndarray:

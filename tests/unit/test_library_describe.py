@@ -255,3 +255,14 @@ def test_fifo_named_like_media_does_not_hang(tmp_path):
     media = tmp_path / "rocket.jpg"
     os.mkfifo(media)
     assert describe_media(media).text == "rocket"
+
+
+def test_a_json_sidecar_words_each_shot_of_a_clip(tmp_path):
+    clip = tmp_path / "reel.mp4"
+    clip.write_bytes(b"")  # describing reads the sidecar alone
+    (tmp_path / "reel.json").write_text(json.dumps({"description": "a reel", "shots": ["a  sunset", "a city"]}))
+    assert describe_media(clip).shots == ("a sunset", "a city")
+    (tmp_path / "reel.json").write_text(json.dumps({"description": "a reel", "shots": ["a sunset", 3]}))
+    described = describe_media(clip)
+    assert described.shots == () and described.text == "a reel"
+    assert any('"shots" should be a list of descriptions' in w for w in described.warnings)
