@@ -8,10 +8,9 @@ from dataclasses import asdict, dataclass, field
 from filmmaker.build import prepare
 from filmmaker.graph.line import line_node
 from filmmaker.graph.manifest import changed, read_manifest, shot_inputs
-from filmmaker.plan import Plan, time_film
+from filmmaker.plan import WORDS_PER_SECOND, Plan, time_film
 from filmmaker.render.levels import RATE
 
-WORDS_PER_SECOND = 2.6  # the bundled voice at rate 1.0, for lines not yet spoken
 # Seconds of work when no earlier build of the project says better (measured on 2 cores, 720p).
 DEFAULT_COSTS = {"line": 0.35, "segment": 0.012, "picture": 0.2}
 

@@ -21,6 +21,7 @@ LEAD_IN = 0.5  # seconds of picture before a shot's first line
 GAP = 0.35  # between two lines in one shot
 TAIL = 0.7  # after the last line
 EMPTY_SHOT = 3.0  # an auto-length shot with no lines and no footage length to go by
+WORDS_PER_SECOND = 2.6  # the bundled voice at rate 1.0: how long a line not yet spoken is guessed to run
 PREVIEW_SCALE = 0.5
 
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 from filmmaker.cache import content_key
 from filmmaker.graph.node import Node
 from filmmaker.graph.timing import RATE, sample_of
-from filmmaker.plan import EMPTY_SHOT, GAP, LEAD_IN, TAIL, Plan
+from filmmaker.plan import EMPTY_SHOT, GAP, LEAD_IN, TAIL, WORDS_PER_SECOND, Plan
 
 VERSION = 2  # 2: songs on channels of their own
 PIECE_SECONDS = 60.0  # a scene longer than this (by the words in it) is mixed in several pieces
-WORDS_PER_SECOND = 2.6  # the bundled voice at rate 1.0: how a piece is sized before its lines exist
 CHANNELS = 7  # dialogue (mono, centre-weighted), music L R (ducked), effects L R, song L R (ducked deeper)
 
 

@@ -21,11 +21,10 @@ from pathlib import Path
 from filmmaker.cache import Cache, content_key
 from filmmaker.errors import RenderError, ResolveError
 from filmmaker.graph.node import Node
-from filmmaker.plan import EMPTY_SHOT, GAP, LEAD_IN, TAIL, Plan, PlannedCue
+from filmmaker.plan import EMPTY_SHOT, GAP, LEAD_IN, TAIL, WORDS_PER_SECOND, Plan, PlannedCue
 
 VERSION = 1
 SONG_HEAVY = "music"  # the lane of the heavy music models: one worker holds them
-WORDS_PER_SECOND = 2.6  # spoken words a second at rate 1: sizes a song before any line exists
 ROOM = 1.25  # a song is made this much longer than the words suggest: slower voices still fit
 GRID = 5.0  # seconds: song lengths are whole multiples of this
 MIN_PRIME_SECONDS = 1.0

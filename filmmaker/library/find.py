@@ -14,10 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from filmmaker.library.index import Entry, LibraryIndex, open_index, ranked
-from filmmaker.plan import EMPTY_SHOT, GAP, LEAD_IN, TAIL
+from filmmaker.plan import EMPTY_SHOT, GAP, LEAD_IN, TAIL, WORDS_PER_SECOND
 from filmmaker.screenplay.model import Candidate, Found, Picture, Scene, Screenplay, Shot
 
-WORDS_PER_SECOND = 2.6  # as the dry run estimates a line not yet spoken
 MARGIN = 1.1  # a footage shot must outlast the estimate by this much: spoken lines run long as often as short
 RUNNERS_UP = 2
 
