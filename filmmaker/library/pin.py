@@ -56,14 +56,9 @@ def _picture_nodes(path: Path) -> dict[tuple[int, int], yaml.Node]:
     from filmmaker.script.read import is_script
 
     if is_script(path):
-        from filmmaker.script.convert import import_script
-        from filmmaker.script.read import read_script
-        from filmmaker.script.sidecar import merge_sidecar, sidecar_path
+        from filmmaker.script.sidecar import script_document
 
-        imported = import_script(read_script(path))
-        if sidecar_path(path).exists():
-            merge_sidecar(imported, path, sidecar_path(path))
-        root = imported.doc
+        root = script_document(path)
     else:
         root = compose_yaml(path)
     found = {}

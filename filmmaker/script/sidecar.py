@@ -42,11 +42,17 @@ def sidecar_path(script: Path) -> Path:
 
 def load_script_screenplay(path: str | os.PathLike) -> Screenplay:
     path = Path(path).absolute()
+    return screenplay_from_nodes(script_document(path), path)
+
+
+def script_document(path: Path) -> yaml.Node:
+    """The script as screenplay nodes with its sidecar merged in; each node marked with its own file,
+    so that an edit at a node's position (filmmaker.library.pin) lands in the right one."""
     imported = import_script(read_script(path))
     side = sidecar_path(path)
     if side.exists():
         merge_sidecar(imported, path, side)
-    return screenplay_from_nodes(imported.doc, path)
+    return imported.doc
 
 
 def merge_sidecar(imported: Imported, script: Path, side: Path) -> None:
